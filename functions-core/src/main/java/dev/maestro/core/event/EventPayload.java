@@ -1,0 +1,230 @@
+package dev.maestro.core.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maestro.core.budget.BudgetLimits;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.GoalFrame;
+import dev.maestro.core.continuation.Lineage;
+import dev.maestro.core.wake.WakeCondition;
+import dev.maestro.core.wake.WakeKind;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The body of an event: one record per {@link EventType}. Payloads are facts in the past tense;
+ * the fold ({@code ContinuationFold}) turns a sequence of them into a continuation's state.
+ */
+public sealed interface EventPayload {
+
+  /** The event type this payload belongs to. */
+  @JsonIgnore
+  EventType type();
+
+  /** The continuation came into being with this goal frame, lineage and first wake. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Spawn(GoalFrame goalFrame, Lineage lineage, JsonNode workingState, WakeCondition firstWake)
+      implements EventPayload {
+    public Spawn {
+      Objects.requireNonNull(goalFrame, "goalFrame");
+      Objects.requireNonNull(lineage, "lineage");
+      Objects.requireNonNull(workingState, "workingState");
+      Objects.requireNonNull(firstWake, "firstWake");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.SPAWN;
+    }
+  }
+
+  /** A wake was accepted and a tick started (or resumed, after a worker died mid-tick). */
+  record Woken(String wakeId, WakeKind kind, String channel, JsonNode payload) implements EventPayload {
+    public Woken {
+      Objects.requireNonNull(wakeId, "wakeId");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(channel, "channel");
+      Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.WAKE;
+    }
+  }
+
+  /**
+   * A model was called. {@code local} marks the offline local provider, which is never a stand-in
+   * for a real provider's figures.
+   */
+  record ModelCall(
+      String callId,
+      String provider,
+      String modelId,
+      String tier,
+      long tokensIn,
+      long tokensOut,
+      long latencyMs,
+      BigDecimal usd,
+      String safetyOutcome,
+      boolean local)
+      implements EventPayload {
+    public ModelCall {
+      Objects.requireNonNull(callId, "callId");
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(modelId, "modelId");
+      Objects.requireNonNull(tier, "tier");
+      Objects.requireNonNull(usd, "usd");
+      Objects.requireNonNull(safetyOutcome, "safetyOutcome");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.MODEL_CALL;
+    }
+  }
+
+  /** A tool was called with {@code arguments} and returned {@code result}. */
+  record ToolCall(String callId, String tool, JsonNode arguments, JsonNode result, boolean ok)
+      implements EventPayload {
+    public ToolCall {
+      Objects.requireNonNull(callId, "callId");
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(arguments, "arguments");
+      Objects.requireNonNull(result, "result");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TOOL_CALL;
+    }
+  }
+
+  /** The continuation published {@code content} to {@code tag}; subscribers may wake. */
+  record Published(String tag, JsonNode content) implements EventPayload {
+    public Published {
+      Objects.requireNonNull(tag, "tag");
+      Objects.requireNonNull(content, "content");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.PUBLISH;
+    }
+  }
+
+  /** A child was forked from this continuation at {@code atSequence}, with a budget carved out. */
+  record Forked(ContinuationId child, long atSequence, BudgetLimits childBudget) implements EventPayload {
+    public Forked {
+      Objects.requireNonNull(child, "child");
+      Objects.requireNonNull(childBudget, "childBudget");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.FORK;
+    }
+  }
+
+  /** This continuation merged {@code sources} with the named merge function. */
+  record Merged(List<ContinuationId> sources, String mergeFunction) implements EventPayload {
+    public Merged {
+      sources = List.copyOf(sources);
+      Objects.requireNonNull(mergeFunction, "mergeFunction");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.MERGE;
+    }
+  }
+
+  /**
+   * The tick ended and the continuation now waits for {@code until}. {@code workingState} is the
+   * recipe's state at the end of the tick (null: unchanged).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Slept(WakeCondition until, String reason, JsonNode workingState) implements EventPayload {
+    public Slept {
+      Objects.requireNonNull(until, "until");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.SLEEP;
+    }
+  }
+
+  /** The continuation was stopped by {@code by} (a user, or {@code budget} for a hard cap). */
+  record Killed(String reason, String by) implements EventPayload {
+    public Killed {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(by, "by");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.KILL;
+    }
+  }
+
+  /** Money was spent: {@code usd} at {@code priceTable}'s list prices for the call {@code callId}. */
+  record BudgetCharged(String callId, BigDecimal usd, long tokensIn, long tokensOut, String priceTable)
+      implements EventPayload {
+    public BudgetCharged {
+      Objects.requireNonNull(callId, "callId");
+      Objects.requireNonNull(usd, "usd");
+      Objects.requireNonNull(priceTable, "priceTable");
+      if (usd.signum() < 0) throw new IllegalArgumentException("a charge cannot be negative");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.BUDGET_CHARGE;
+    }
+  }
+
+  /** A human sent a signal ({@code approve}, {@code redirect} or {@code kill}). */
+  record HumanSignal(String signalId, String kind, String by, JsonNode body) implements EventPayload {
+    public HumanSignal {
+      Objects.requireNonNull(signalId, "signalId");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(by, "by");
+      Objects.requireNonNull(body, "body");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.HUMAN_SIGNAL;
+    }
+  }
+
+  /** Something went wrong; a {@code fatal} error ends the continuation as FAILED. */
+  record Failed(String code, String message, boolean fatal) implements EventPayload {
+    public Failed {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.ERROR;
+    }
+  }
+
+  /** The continuation finished with {@code result}. Terminal. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Completed(JsonNode result, JsonNode workingState) implements EventPayload {
+    public Completed {
+      Objects.requireNonNull(result, "result");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.COMPLETE;
+    }
+  }
+}

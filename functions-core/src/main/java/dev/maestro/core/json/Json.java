@@ -1,0 +1,106 @@
+package dev.maestro.core.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one JSON configuration of the wire and storage format: ISO-8601 instants, exact decimals,
+ * unknown properties rejected. {@link #canonical(Object)} additionally sorts every object's keys,
+ * giving the byte-stable form that event hashes are computed over.
+ */
+public final class Json {
+
+  private static final ObjectMapper MAPPER = build(false);
+  private static final ObjectMapper CANONICAL = build(true);
+
+  private Json() {}
+
+  private static ObjectMapper build(boolean canonical) {
+    var builder =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    if (canonical) {
+      builder
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
+    }
+    return builder.build();
+  }
+
+  /** The shared mapper (thread-safe; do not reconfigure). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Serializes {@code value} to compact JSON text. */
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("value is not serializable: " + value.getClass(), e);
+    }
+  }
+
+  /** Serializes {@code value} to UTF-8 JSON bytes. */
+  public static byte[] writeBytes(Object value) {
+    return write(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Serializes {@code value} with every object's keys sorted: the hashing form. */
+  public static byte[] canonical(Object value) {
+    try {
+      // Through a tree so that nested JsonNode values and POJOs are sorted alike.
+      JsonNode tree = CANONICAL.valueToTree(value);
+      return CANONICAL.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("value is not serializable: " + value.getClass(), e);
+    }
+  }
+
+  /** Parses {@code text} into {@code type}; malformed text is an {@link UncheckedIOException}. */
+  public static <T> T read(String text, Class<T> type) {
+    try {
+      return MAPPER.readValue(text, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Parses {@code text} into a tree. */
+  public static JsonNode tree(String text) {
+    return read(text, JsonNode.class);
+  }
+
+  /** Converts a tree into {@code type}. */
+  public static <T> T convert(JsonNode node, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Converts a value into a tree. */
+  public static JsonNode toTree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+}

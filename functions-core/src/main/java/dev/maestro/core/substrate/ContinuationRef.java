@@ -1,0 +1,18 @@
+package dev.maestro.core.substrate;
+
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
+import java.util.Objects;
+
+/** A continuation's full key: tenant plus id. Stores never address a continuation by id alone. */
+public record ContinuationRef(TenantId tenant, ContinuationId id) {
+  public ContinuationRef {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(id, "id");
+  }
+
+  @Override
+  public String toString() {
+    return tenant + "/" + id;
+  }
+}
