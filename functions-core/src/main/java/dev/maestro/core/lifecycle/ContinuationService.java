@@ -1,0 +1,180 @@
+package dev.maestro.core.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.maestro.core.continuation.Continuation;
+import dev.maestro.core.continuation.ContinuationFold;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.GoalFrame;
+import dev.maestro.core.continuation.Lineage;
+import dev.maestro.core.error.ConflictException;
+import dev.maestro.core.error.InvalidInputException;
+import dev.maestro.core.error.NotFoundException;
+import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.event.EventPayload;
+import dev.maestro.core.event.Runtime;
+import dev.maestro.core.json.Json;
+import dev.maestro.core.security.Principal;
+import dev.maestro.core.substrate.IdempotencyStore;
+import dev.maestro.core.substrate.ScheduledWake;
+import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.tick.TickEngine;
+import dev.maestro.core.wake.Wake;
+import dev.maestro.core.wake.WakeCondition;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The operations callers perform on continuations, independent of transport: create, read, list
+ * events, signal and kill. Every operation is scoped to the caller's tenant. Writes to a running
+ * continuation's log go through the lease-holding tick path: a signal or kill is delivered as a
+ * wake, never appended from here.
+ */
+public final class ContinuationService {
+
+  /** The first timer every continuation waits for: due immediately at creation. */
+  public static final String START_TIMER = "start";
+  /** How many recent events a read returns. */
+  public static final int RECENT_EVENTS = 20;
+  /** The most events one page of {@link #events} returns. */
+  public static final int MAX_PAGE = 1000;
+
+  private final Substrate substrate;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  public ContinuationService(Substrate substrate, Clock clock, RandomGenerator random) {
+    this.substrate = Objects.requireNonNull(substrate, "substrate");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Creates a continuation for {@code goal} and schedules its first tick. With an idempotency
+   * key, a retry of the same request returns the first result; the same key with a different
+   * request is a conflict.
+   */
+  public CreateResult create(Principal caller, GoalFrame goal, String idempotencyKey) {
+    Instant now = now();
+    ContinuationId id = ContinuationId.newId(now, random);
+    if (idempotencyKey != null) {
+      String fingerprint = fingerprint(goal);
+      var claim = substrate.idempotency().claim(caller.tenant(),
+          new IdempotencyStore.Claim(idempotencyKey, fingerprint, id.value(), now));
+      if (!claim.requestFingerprint().equals(fingerprint)) {
+        throw new ConflictException("Idempotency-Key " + idempotencyKey + " was already used with a different request");
+      }
+      if (!claim.resourceId().equals(id.value())) {
+        ContinuationId existing = ContinuationId.of(claim.resourceId());
+        Optional<Continuation> found = substrate.continuations().find(caller.tenant(), existing);
+        if (found.isPresent()) return new CreateResult(current(caller, existing), true);
+        id = existing; // the first attempt claimed the key but died before creating: finish it
+      }
+    }
+    var firstWake = new WakeCondition.Timer(START_TIMER, now);
+    var spawn = new EventPayload.Spawn(goal, Lineage.root(id), JsonNodeFactory.instance.objectNode(), firstWake);
+    EventEnvelope event = EventEnvelope.seal(id, caller.tenant(), 0, 1, now, traceId(), spanId(),
+        Runtime.MAESTRO, spawn, EventEnvelope.GENESIS);
+    Continuation initial = ContinuationFold.fold(List.of(event));
+    try {
+      substrate.continuations().create(initial, event);
+    } catch (ConflictException raced) {
+      // A concurrent retry with the same key created it first.
+      return new CreateResult(current(caller, id), true);
+    }
+    substrate.scheduler().register(new ScheduledWake(caller.tenant(), id, now, Wake.timer(START_TIMER, now)));
+    return new CreateResult(initial, false);
+  }
+
+  /** The continuation's current state (snapshot plus later events) and its recent events. */
+  public ContinuationView get(Principal caller, ContinuationId id) {
+    Continuation state = current(caller, id);
+    long from = Math.max(0, state.lastSequence() - RECENT_EVENTS);
+    return new ContinuationView(state, substrate.events().read(caller.tenant(), id, from, RECENT_EVENTS));
+  }
+
+  /** Events after {@code afterSequence}, at most {@code limit} (1..{@value #MAX_PAGE}). */
+  public List<EventEnvelope> events(Principal caller, ContinuationId id, long afterSequence, int limit) {
+    if (afterSequence < 0) throw InvalidInputException.of("/query/after", "must be >= 0");
+    if (limit < 1 || limit > MAX_PAGE) throw InvalidInputException.of("/query/limit", "must be between 1 and " + MAX_PAGE);
+    requireExists(caller, id);
+    return substrate.events().read(caller.tenant(), id, afterSequence, limit);
+  }
+
+  /**
+   * Sends a human signal ({@code approve}, {@code redirect}, {@code kill}). It is delivered as a
+   * wake and recorded as a {@code human_signal} event by the next tick. Returns the signal id.
+   *
+   * @throws ConflictException if the continuation has already finished
+   */
+  public String signal(Principal caller, ContinuationId id, String kind, JsonNode body, String signalId) {
+    if (!TickEngine.SIGNAL_KINDS.contains(kind)) {
+      throw InvalidInputException.of("/kind", "must be one of " + TickEngine.SIGNAL_KINDS);
+    }
+    Continuation state = current(caller, id);
+    if (state.status().isTerminal()) {
+      throw new ConflictException("continuation " + id + " is already " + state.status());
+    }
+    String sid = signalId != null ? signalId : "signal-" + randomHex(8);
+    Instant now = now();
+    substrate.scheduler().register(new ScheduledWake(caller.tenant(), id, now,
+        Wake.signal(sid, kind, now, TickEngine.signalPayload(caller.subject(), body))));
+    return sid;
+  }
+
+  /** Asks for the continuation to be killed (a {@code kill} signal). Returns the signal id. */
+  public String kill(Principal caller, ContinuationId id, String reason, String signalId) {
+    var body = JsonNodeFactory.instance.objectNode();
+    if (reason != null) body.put("reason", reason);
+    return signal(caller, id, "kill", body, signalId);
+  }
+
+  private Continuation current(Principal caller, ContinuationId id) {
+    Continuation state = requireExists(caller, id);
+    while (true) {
+      List<EventEnvelope> page = substrate.events().read(caller.tenant(), id, state.lastSequence(), MAX_PAGE);
+      state = ContinuationFold.foldOnto(state, page);
+      if (page.size() < MAX_PAGE) return state;
+    }
+  }
+
+  private Continuation requireExists(Principal caller, ContinuationId id) {
+    return substrate.continuations().find(caller.tenant(), id)
+        .orElseThrow(() -> new NotFoundException("no continuation " + id));
+  }
+
+  private static String fingerprint(GoalFrame goal) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.canonical(goal)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private String traceId() {
+    return randomHex(16);
+  }
+
+  private String spanId() {
+    return randomHex(8);
+  }
+
+  private String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+}
