@@ -162,8 +162,9 @@ public final class TickEngine {
     var signal = new EventPayload.HumanSignal(wake.id(), wake.channel(), by, body);
     if ("kill".equals(wake.channel())) {
       String reason = body.path("reason").asText("killed by " + by);
+      WakeCondition waitingFor = tick.state.wakeCondition();
       tick.append(List.of(signal, new EventPayload.Killed(reason, by)));
-      cancelTimer(tick.ref, tick.state.wakeCondition());
+      cancelTimer(tick.ref, waitingFor);
       return tick.finish();
     }
     if (tick.state.wakeCondition() != null && tick.state.wakeCondition().matches(wake)) {

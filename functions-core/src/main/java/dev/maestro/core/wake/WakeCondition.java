@@ -1,5 +1,6 @@
 package dev.maestro.core.wake;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,11 @@ public sealed interface WakeCondition {
   /** The timer this condition needs registered with the Scheduler, if any. */
   Optional<Timer> timer();
 
-  /** Whether this is purely a timer (status SLEEPING) rather than a wait on a signal or stream. */
+  /**
+   * Whether this is purely a timer (status SLEEPING) rather than a wait on a signal or stream.
+   * Derived, so not part of the wire form.
+   */
+  @JsonIgnore
   default boolean isSleep() {
     return this instanceof Timer;
   }
@@ -141,6 +146,7 @@ public sealed interface WakeCondition {
       return anyOf.stream().flatMap(c -> c.timer().stream()).findFirst();
     }
 
+    @JsonIgnore
     @Override
     public boolean isSleep() {
       return false;

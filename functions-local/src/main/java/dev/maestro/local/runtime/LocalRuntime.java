@@ -1,0 +1,132 @@
+package dev.maestro.local.runtime;
+
+import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.substrate.ContinuationRef;
+import dev.maestro.core.substrate.Observability;
+import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.substrate.TimerQueue;
+import dev.maestro.core.tick.Recipes;
+import dev.maestro.core.tick.TickEngine;
+import dev.maestro.local.store.SqliteSubstrate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/**
+ * The whole suite in one JVM (BRIEF §7 "Local"): the SQLite substrate, the tick engine, an
+ * in-process timer dispatcher and the continuation service. Killing the process loses nothing:
+ * {@link #start} reconciles every unfinished continuation, so due wakes fire and ticks interrupted
+ * by the crash resume once their lease lapses.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+  /** The database file inside the data directory. */
+  public static final String DATABASE = "maestro.db";
+
+  private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
+
+  private final LocalConfig config;
+  private final SqliteSubstrate store;
+  private final Substrate substrate;
+  private final TickEngine engine;
+  private final ContinuationService service;
+  private final WakeDispatcher dispatcher;
+
+  private LocalRuntime(LocalConfig config, Observability observability, Recipes recipes) {
+    this.config = config;
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    }
+    this.store = SqliteSubstrate.open(config.dataDir().resolve(DATABASE));
+    var random = new SecureRandom();
+    var dispatcherRef = new WakeDispatcher[1];
+    TimerQueue timers = new NotifyingTimerQueue(store.timers(), () -> {
+      if (dispatcherRef[0] != null) dispatcherRef[0].poke();
+    });
+    Substrate base = store.substrate();
+    this.substrate = new Substrate(base.continuations(), base.events(), timers, base.idempotency());
+    this.engine = new TickEngine(substrate, recipes, config.clock(), holderName(random), config.leaseTtl(),
+        observability, random);
+    this.service = new ContinuationService(substrate, config.clock(), random);
+    this.dispatcher = new WakeDispatcher(timers, engine,
+        Executors.newFixedThreadPool(config.workers(), Thread.ofPlatform().name("maestro-tick-", 0).daemon(true).factory()),
+        config.clock());
+    dispatcherRef[0] = dispatcher;
+  }
+
+  /** Opens the data directory, repairs what a crash left undone, and starts firing wakes. */
+  public static LocalRuntime start(LocalConfig config) {
+    return start(config, Observability.NONE, Recipes.builtIn());
+  }
+
+  /** As {@link #start(LocalConfig)}, with an observability sink and a recipe set. */
+  public static LocalRuntime start(LocalConfig config, Observability observability, Recipes recipes) {
+    var runtime = new LocalRuntime(config, observability, recipes);
+    try {
+      int repaired = runtime.reconcileAll();
+      if (repaired > 0) LOG.log(System.Logger.Level.INFO, "reconciled " + repaired + " unfinished continuation(s)");
+      runtime.dispatcher.start();
+      return runtime;
+    } catch (RuntimeException e) {
+      runtime.store.close();
+      throw e;
+    }
+  }
+
+  /** Reconciles every unfinished continuation (see {@link TickEngine#reconcile}); returns how many. */
+  public int reconcileAll() {
+    int count = 0;
+    ContinuationRef after = null;
+    while (true) {
+      List<ContinuationRef> page = substrate.continuations().scanUnfinished(after, 500);
+      for (ContinuationRef ref : page) {
+        engine.reconcile(ref);
+        count++;
+      }
+      if (page.size() < 500) return count;
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  public ContinuationService service() {
+    return service;
+  }
+
+  public TickEngine engine() {
+    return engine;
+  }
+
+  public Substrate substrate() {
+    return substrate;
+  }
+
+  public LocalConfig config() {
+    return config;
+  }
+
+  /** The data directory. */
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** Stops firing wakes, lets running ticks finish (up to 10 s), and closes the store. */
+  @Override
+  public void close() {
+    dispatcher.stop(Duration.ofSeconds(10));
+    store.close();
+  }
+
+  private static String holderName(SecureRandom random) {
+    byte[] b = new byte[4];
+    random.nextBytes(b);
+    return "local-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(b);
+  }
+}
