@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +38,21 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .enable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            // Decimals keep their scale in trees too: an envelope's payload is read through a tree,
+            // and stripping there would turn a written 0.10 into 0.1 (a different record, and a
+            // different hash).
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            // Strict scalars, as the exported schemas state: no 1.5 -> 1, "5" -> 5, 5 -> "5" or
+            // 1 -> true.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .withCoercionConfig(LogicalType.Textual, c -> c
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Boolean, c -> c
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail));
     if (canonical) {
       builder
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -68,9 +84,9 @@ public final class Json {
   /** Serializes {@code value} with every object's keys sorted: the hashing form. */
   public static byte[] canonical(Object value) {
     try {
-      // Through a tree so that nested JsonNode values and POJOs are sorted alike.
-      JsonNode tree = CANONICAL.valueToTree(value);
-      return CANONICAL.writeValueAsBytes(tree);
+      // Sorted properties (POJOs), sorted map entries and sorted tree properties (JsonNode values)
+      // together give one byte form per value, without building an intermediate tree.
+      return CANONICAL.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("value is not serializable: " + value.getClass(), e);
     }

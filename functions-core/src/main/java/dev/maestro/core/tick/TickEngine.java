@@ -48,6 +48,7 @@ public final class TickEngine {
   public static final List<String> SIGNAL_KINDS = List.of("approve", "redirect", "kill");
 
   private static final int PAGE = 500;
+  private static final Duration OWN_LEASE_RETRY = Duration.ofMillis(20);
 
   private final Substrate substrate;
   private final Recipes recipes;
@@ -89,7 +90,7 @@ public final class TickEngine {
     try {
       lease = substrate.continuations().acquireLease(ref.tenant(), ref.id(), holder, leaseTtl, now());
     } catch (LeaseHeldException held) {
-      return new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt());
+      return retryAfter(ref, held);
     } catch (NotFoundException gone) {
       return new TickOutcome.Ignored("no such continuation");
     }
@@ -122,6 +123,22 @@ public final class TickEngine {
       substrate.scheduler().register(new ScheduledWake(ref.tenant(), ref.id(), at,
           new Wake(state.currentWakeId(), WakeKind.TIMER, "resume", at, null)));
     }
+  }
+
+  /**
+   * When to try a held lease again: at its expiry if another worker holds it (it may have died),
+   * but shortly if this worker holds it, since its own tick is about to release it (a wake it
+   * registered itself, due at once, can arrive before the release).
+   */
+  private TickOutcome retryAfter(ContinuationRef ref, LeaseHeldException held) {
+    boolean ours = substrate.continuations().currentLease(ref.tenant(), ref.id())
+        .filter(l -> l.holder().equals(holder)).isPresent();
+    if (ours) {
+      Instant soon = now().plus(OWN_LEASE_RETRY);
+      return new TickOutcome.Retry(soon.isBefore(held.expiresAt()) ? soon : held.expiresAt(),
+          "lease held by this worker's own tick");
+    }
+    return new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt());
   }
 
   private TickOutcome underLease(ContinuationRef ref, Wake wake, Continuation snapshot, Lease lease) {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a sleeping or waiting continuation is waiting for. A wake runs a tick only if the current
@@ -58,10 +60,13 @@ public sealed interface WakeCondition {
     }
   }
 
-  /** Wake on a human signal of one of {@code kinds} (all kinds when empty). */
+  /**
+   * Wake on a human signal of one of {@code kinds} (all kinds when empty). The kinds iterate in
+   * sorted order, so the JSON (and every event hash over it) is the same in every JVM.
+   */
   record Signal(Set<String> kinds) implements WakeCondition {
     public Signal {
-      kinds = Set.copyOf(kinds);
+      kinds = Collections.unmodifiableSortedSet(new TreeSet<>(kinds));
     }
 
     @Override

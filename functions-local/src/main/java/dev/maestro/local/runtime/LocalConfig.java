@@ -18,7 +18,7 @@ import java.util.Objects;
 public record LocalConfig(Path dataDir, Duration leaseTtl, int workers, Clock clock) {
 
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
-  public static final int DEFAULT_WORKERS = 8;
+  public static final int DEFAULT_WORKERS = 32;
 
   public LocalConfig {
     Objects.requireNonNull(dataDir, "dataDir");
