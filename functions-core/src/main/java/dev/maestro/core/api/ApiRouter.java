@@ -1,0 +1,362 @@
+package dev.maestro.core.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.GoalFrame;
+import dev.maestro.core.error.InvalidInputException;
+import dev.maestro.core.error.MaestroException;
+import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.lifecycle.CreateResult;
+import dev.maestro.core.security.Identity;
+import dev.maestro.core.security.Principal;
+import dev.maestro.core.tick.Recipes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The HTTP API without a server: routes a transport-neutral {@link ApiRequest} to the {@link
+ * ContinuationService} and renders the result or the failure ({@code application/problem+json}).
+ * The local server, API Gateway handlers and Azure HTTP triggers all delegate here, so the API
+ * behaves identically everywhere.
+ *
+ * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated
+ * in full before any write, so a rejected request changes nothing; no input produces a 5xx (an
+ * unexpected exception becomes a bare 500 problem and is logged). {@link #handle} never throws.
+ */
+public final class ApiRouter {
+
+  /** The largest request body accepted; longer ones get 413. */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
+  /** Events per page when {@code limit} is not given. */
+  public static final int DEFAULT_PAGE = 100;
+  /** The longest {@code Idempotency-Key}. */
+  public static final int MAX_IDEMPOTENCY_KEY = 255;
+  /** The OpenAPI document served at {@code /openapi.json}, on the class path. */
+  public static final String OPENAPI_RESOURCE = "/openapi/maestro-api.json";
+
+  /** Prefix of signal ids derived from an {@code Idempotency-Key}; see {@link #signalId}. */
+  static final String SIGNAL_ID_PREFIX = "signal-";
+
+  private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+
+  /**
+   * One route the API serves.
+   *
+   * @param method the HTTP method
+   * @param path the path template, with {@code {id}} for a continuation id
+   * @param authenticated whether a bearer token is required
+   */
+  public record Route(String method, String path, boolean authenticated) {}
+
+  @FunctionalInterface
+  private interface Handler {
+    ApiResponse handle(ApiRouter router, Call call);
+  }
+
+  private record Endpoint(Route route, List<String> segments, Set<String> queryParameters, Handler handler) {
+    Endpoint(String method, String path, boolean authenticated, Set<String> query, Handler handler) {
+      this(new Route(method, path, authenticated), ApiRouter.segments(path), query, handler);
+    }
+  }
+
+  /** A matched request: the path parameters, the caller, and the input problems found so far. */
+  private record Call(ApiRequest request, Map<String, String> pathParameters, Principal caller, Violations violations) {}
+
+  /** Every route; the OpenAPI test holds the document to this list. */
+  private static final List<Endpoint> ENDPOINTS = List.of(
+      new Endpoint("POST", "/continuations", true, Set.of(), ApiRouter::create),
+      new Endpoint("GET", "/continuations/{id}", true, Set.of(), ApiRouter::get),
+      new Endpoint("DELETE", "/continuations/{id}", true, Set.of("reason"), ApiRouter::kill),
+      new Endpoint("GET", "/continuations/{id}/events", true, Set.of("after", "limit"), ApiRouter::events),
+      new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
+      new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
+      new Endpoint("GET", "/health", false, Set.of(), ApiRouter::health));
+
+  private final ContinuationService service;
+  private final Identity identity;
+  private final GoalFrameParser goalFrames;
+  private final byte[] openApiDocument;
+
+  /**
+   * A router over {@code service}, authenticating callers with {@code identity} and accepting goal
+   * frames for the recipes in {@code recipes}.
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(ContinuationService service, Identity identity, Recipes recipes) {
+    this.service = Objects.requireNonNull(service, "service");
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.goalFrames = new GoalFrameParser(recipes);
+    this.openApiDocument = loadOpenApi();
+  }
+
+  /** The routes this router serves, in declaration order. */
+  public static List<Route> routes() {
+    return ENDPOINTS.stream().map(Endpoint::route).toList();
+  }
+
+  /** Handles one request. Never throws; every failure is a problem+json response. */
+  public ApiResponse handle(ApiRequest request) {
+    String instance = request.path();
+    try {
+      return dispatch(request);
+    } catch (MaestroException e) {
+      return Problems.of(e, instance, request.header("Authorization").isPresent());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "unexpected failure handling " + request.method() + " " + instance, e);
+      return Problems.internalError(instance);
+    }
+  }
+
+  private ApiResponse dispatch(ApiRequest request) {
+    List<String> path = segments(request.path());
+    var allowed = new TreeSet<String>();
+    Endpoint endpoint = null;
+    for (Endpoint candidate : ENDPOINTS) {
+      if (!shapeMatches(candidate.segments(), path)) continue;
+      allowed.add(candidate.route().method());
+      if (candidate.route().method().equals(request.method())) endpoint = candidate;
+    }
+    if (allowed.isEmpty()) return Problems.noRoute(request.path());
+    if (endpoint == null) return Problems.methodNotAllowed(request.method(), allowed, request.path());
+    if (request.bodyLength() > MAX_BODY_BYTES) return Problems.payloadTooLarge(MAX_BODY_BYTES, request.path());
+
+    Principal caller = endpoint.route().authenticated()
+        ? identity.authenticate(request.header("Authorization").orElse(null)) : null;
+    var violations = new Violations();
+    var parameters = new LinkedHashMap<String, String>();
+    for (int i = 0; i < path.size(); i++) {
+      String template = endpoint.segments().get(i);
+      if (template.startsWith("{")) {
+        String name = template.substring(1, template.length() - 1);
+        parameters.put(name, path.get(i));
+        if ("id".equals(name) && !ContinuationId.isValid(path.get(i))) {
+          violations.add("/path/id", "must be a continuation id (a lower-case UUID)");
+        }
+      }
+    }
+    // Unknown parameters are rejected rather than ignored: a typo such as `limt` would otherwise
+    // silently fall back to the default.
+    for (var parameter : request.query().entrySet()) {
+      String pointer = Violations.pointer("/query", parameter.getKey());
+      if (!endpoint.queryParameters().contains(parameter.getKey())) {
+        violations.add(pointer, "unknown query parameter");
+      } else if (parameter.getValue().size() > 1) {
+        violations.add(pointer, "must be given at most once");
+      }
+    }
+    return endpoint.handler().handle(this, new Call(request, parameters, caller, violations));
+  }
+
+  // ---- handlers: validate everything, then make exactly one service call ----
+
+  private ApiResponse create(Call call) {
+    String mediaTypeProblem = mediaTypeProblem(call.request());
+    if (mediaTypeProblem != null) return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    Violations v = call.violations();
+    String key = idempotencyKey(call.request(), v);
+    GoalFrame goal = goalFrames.parse(body(call.request(), v), v);
+    v.throwIfAny();
+    CreateResult result = service.create(call.caller(), goal, key);
+    String location = "/continuations/" + result.continuation().id();
+    if (result.replayed()) {
+      return ApiResponse.json(200, result.continuation()).withHeader("Idempotent-Replayed", "true")
+          .withHeader("Content-Location", location).withHeader("Cache-Control", "no-store");
+    }
+    return ApiResponse.json(201, result.continuation()).withHeader("Location", location)
+        .withHeader("Cache-Control", "no-store");
+  }
+
+  private ApiResponse get(Call call) {
+    call.violations().throwIfAny();
+    return ApiResponse.json(200, service.get(call.caller(), id(call))).withHeader("Cache-Control", "no-store");
+  }
+
+  private ApiResponse events(Call call) {
+    Violations v = call.violations();
+    long after = longParameter(call.request(), "after", 0, 0, Long.MAX_VALUE, v);
+    long limit = longParameter(call.request(), "limit", DEFAULT_PAGE, 1, ContinuationService.MAX_PAGE, v);
+    v.throwIfAny();
+    List<EventEnvelope> page = service.events(call.caller(), id(call), after, (int) limit);
+    var body = new LinkedHashMap<String, Object>();
+    body.put("events", page);
+    // The cursor to pass as `after` next: polling with it never skips or repeats an event.
+    body.put("next", page.isEmpty() ? after : page.get(page.size() - 1).sequence());
+    return ApiResponse.json(200, body).withHeader("Cache-Control", "no-store");
+  }
+
+  private ApiResponse signal(Call call) {
+    String mediaTypeProblem = mediaTypeProblem(call.request());
+    if (mediaTypeProblem != null) return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    Violations v = call.violations();
+    String key = idempotencyKey(call.request(), v);
+    SignalRequest signal = SignalRequest.parse(body(call.request(), v), v);
+    v.throwIfAny();
+    String sid = service.signal(call.caller(), id(call), signal.kind(), signal.body(), signalId(key));
+    return accepted(id(call), sid, signal.kind());
+  }
+
+  private ApiResponse kill(Call call) {
+    Violations v = call.violations();
+    String key = idempotencyKey(call.request(), v);
+    String reason = null;
+    List<String> reasons = call.request().query().get("reason");
+    if (reasons != null && reasons.size() == 1) {
+      reason = reasons.get(0);
+      if (reason.isBlank()) {
+        v.add("/query/reason", "must not be blank");
+      } else if (reason.codePointCount(0, reason.length()) > GoalFrameParser.MAX_TEXT_CHARS) {
+        v.add("/query/reason", "must be at most " + GoalFrameParser.MAX_TEXT_CHARS + " characters");
+      } else if (JsonBody.hasLoneSurrogate(reason)) {
+        v.add("/query/reason", "contains an unpaired UTF-16 surrogate");
+      }
+    }
+    v.throwIfAny();
+    String sid = service.kill(call.caller(), id(call), reason, signalId(key));
+    return accepted(id(call), sid, "kill");
+  }
+
+  private ApiResponse openApi(Call call) {
+    call.violations().throwIfAny();
+    return new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON), openApiDocument);
+  }
+
+  private ApiResponse health(Call call) {
+    call.violations().throwIfAny();
+    return ApiResponse.json(200, Map.of("status", "ok")).withHeader("Cache-Control", "no-store");
+  }
+
+  // ---- input helpers ----
+
+  private static ApiResponse accepted(ContinuationId id, String signalId, String kind) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("signalId", signalId);
+    body.put("continuationId", id);
+    body.put("kind", kind);
+    return ApiResponse.json(202, body).withHeader("Cache-Control", "no-store");
+  }
+
+  private static ContinuationId id(Call call) {
+    return ContinuationId.of(call.pathParameters().get("id"));
+  }
+
+  /**
+   * The wake id a signal is delivered under. A client's key is prefixed so that it can never name
+   * one of the continuation's timers ({@code start}, {@code timer-N}), which share the Scheduler's
+   * key space: a signal must not replace a pending timer.
+   */
+  private static String signalId(String idempotencyKey) {
+    return idempotencyKey == null ? null : SIGNAL_ID_PREFIX + idempotencyKey;
+  }
+
+  /** The {@code Idempotency-Key} header, if given: 1..255 visible ASCII characters. */
+  private static String idempotencyKey(ApiRequest request, Violations v) {
+    List<String> values = request.headerValues("Idempotency-Key");
+    if (values.isEmpty()) return null;
+    if (values.size() > 1) {
+      v.add("/headers/Idempotency-Key", "must be given at most once");
+      return null;
+    }
+    String key = values.get(0);
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      v.add("/headers/Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY
+          + " visible ASCII characters (no spaces)");
+      return null;
+    }
+    return key;
+  }
+
+  private static JsonNode body(ApiRequest request, Violations v) {
+    try {
+      return JsonBody.parseObject(request.body());
+    } catch (InvalidInputException e) {
+      v.addAll(e.errors());
+      return null;
+    }
+  }
+
+  private static long longParameter(ApiRequest request, String name, long fallback, long min, long max,
+      Violations v) {
+    List<String> values = request.query().get(name);
+    if (values == null || values.size() != 1) return fallback;
+    String text = values.get(0);
+    String pointer = "/query/" + name;
+    String range = "must be an integer between " + min + " and " + max;
+    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      v.add(pointer, range);
+      return fallback;
+    }
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException beyondLong) {
+      v.add(pointer, range);
+      return fallback;
+    }
+    if (value < min || value > max) {
+      v.add(pointer, range);
+      return fallback;
+    }
+    return value;
+  }
+
+  /**
+   * Why the body's media type is unacceptable, or null when it is {@code application/json}
+   * (optionally with {@code charset=utf-8}).
+   */
+  private static String mediaTypeProblem(ApiRequest request) {
+    String contentType = request.header("Content-Type").orElse(null);
+    if (contentType == null) return "a body of Content-Type application/json is required";
+    String[] parts = contentType.split(";");
+    if (parts.length == 0 || !parts[0].strip().toLowerCase(Locale.ROOT).equals(ApiResponse.JSON)) {
+      return "Content-Type must be application/json";
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (parameter.length == 2 && parameter[0].strip().equalsIgnoreCase("charset")) {
+        String charset = parameter[1].strip().replace("\"", "");
+        if (!charset.equalsIgnoreCase("utf-8")) return "the charset must be utf-8";
+      }
+    }
+    return null;
+  }
+
+  private static List<String> segments(String path) {
+    var result = new ArrayList<String>();
+    if (path.isEmpty() || path.charAt(0) != '/') return result;
+    for (String s : path.substring(1).split("/", -1)) result.add(s);
+    return result;
+  }
+
+  private static boolean shapeMatches(List<String> template, List<String> path) {
+    if (template.size() != path.size()) return false;
+    for (int i = 0; i < template.size(); i++) {
+      String t = template.get(i);
+      if (t.startsWith("{")) {
+        if (path.get(i).isEmpty()) return false;
+      } else if (!t.equals(path.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = ApiRouter.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) throw new IllegalStateException("the OpenAPI document " + OPENAPI_RESOURCE + " is missing");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.maestro.local.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code maestro doctor}: says what this machine has and what is missing. */
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    description = "Checks the JDK, the data directory, the API port, the embedded database and cloud settings.")
+final class DoctorCommand implements Callable<Integer> {
+
+  enum Level { OK, WARN, FAIL }
+
+  record Check(Level level, String name, String detail) {}
+
+  @Mixin DataDirOption data;
+
+  @Option(names = "--port", defaultValue = "8080", description = "API port to check (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() {
+    List<Check> checks = new ArrayList<>();
+    checks.add(jdk());
+    checks.add(writable("data directory", data.resolve()));
+    checks.add(writable("temporary directory", Path.of(System.getProperty("java.io.tmpdir"))));
+    checks.add(sqlite());
+    checks.add(port());
+    checks.add(env("AWS", "AWS_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"));
+    checks.add(env("Azure", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_SUBSCRIPTION_ID"));
+    for (Check c : checks) {
+      System.out.printf("[%-4s] %-22s %s%n", c.level(), c.name(), c.detail());
+    }
+    long failed = checks.stream().filter(c -> c.level() == Level.FAIL).count();
+    System.out.println(failed == 0 ? "Ready." : failed + " check(s) failed.");
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static Check jdk() {
+    int feature = Runtime.version().feature();
+    String where = System.getProperty("java.home");
+    return feature >= 21
+        ? new Check(Level.OK, "JDK", "Java " + Runtime.version() + " at " + where)
+        : new Check(Level.FAIL, "JDK", "Java " + feature + " at " + where + "; Maestro needs 21 or newer");
+  }
+
+  private static Check writable(String name, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
+      Files.delete(probe);
+      return new Check(Level.OK, name, dir + " is writable");
+    } catch (IOException | RuntimeException e) {
+      return new Check(Level.FAIL, name, dir + " is not writable: " + e.getMessage());
+    }
+  }
+
+  private static Check sqlite() {
+    try (var conn = DriverManager.getConnection("jdbc:sqlite::memory:");
+        var rs = conn.createStatement().executeQuery("select sqlite_version()")) {
+      rs.next();
+      return new Check(Level.OK, "embedded database", "SQLite " + rs.getString(1) + " (native library loaded)");
+    } catch (Exception e) {
+      return new Check(Level.FAIL, "embedded database", "SQLite cannot load: " + e.getMessage());
+    }
+  }
+
+  private Check port() {
+    try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return new Check(Level.OK, "API port", port + " is free");
+    } catch (IOException e) {
+      return new Check(Level.WARN, "API port", port + " is in use (another maestro serve?); use serve --port");
+    }
+  }
+
+  private static Check env(String cloud, String... names) {
+    var present = new ArrayList<String>();
+    for (String n : names) {
+      if (System.getenv(n) != null) present.add(n);
+    }
+    return present.isEmpty()
+        ? new Check(Level.OK, cloud, "not configured (optional: the embedded runtime needs no cloud)")
+        : new Check(Level.OK, cloud, "configured via " + String.join(", ", present));
+  }
+}

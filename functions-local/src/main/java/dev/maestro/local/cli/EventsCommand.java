@@ -1,0 +1,62 @@
+package dev.maestro.local.cli;
+
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.json.Json;
+import dev.maestro.local.server.LocalJwtIssuer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code maestro events <id>}: a continuation's events, from a running {@code maestro serve}. */
+@Command(
+    name = "events",
+    mixinStandardHelpOptions = true,
+    description = "Prints a continuation's events from a running API (maestro serve), one per line or as JSON.")
+final class EventsCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "ID", description = "The continuation id.")
+  String id;
+
+  @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
+  String tenant;
+
+  @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The API (default: ${DEFAULT-VALUE}).")
+  String url;
+
+  @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence (default: ${DEFAULT-VALUE}).")
+  long after;
+
+  @Option(names = "--json", description = "Print each event as a JSON line.")
+  boolean json;
+
+  @Mixin DataDirOption data;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!ContinuationId.isValid(id)) {
+      System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
+      return 2;
+    }
+    if (!TenantId.isValid(tenant)) {
+      System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
+      return 2;
+    }
+    var issuer = LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
+    var client = new ApiClient(url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)));
+    long cursor = after;
+    while (true) {
+      List<EventEnvelope> page = client.events(id, cursor, 500);
+      for (EventEnvelope e : page) {
+        System.out.println(json ? Json.write(e) : EventFormat.line(e));
+        cursor = e.sequence();
+      }
+      if (page.size() < 500) return 0;
+    }
+  }
+}

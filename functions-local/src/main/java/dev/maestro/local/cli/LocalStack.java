@@ -1,0 +1,49 @@
+package dev.maestro.local.cli;
+
+import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.tick.Recipes;
+import dev.maestro.local.runtime.LocalConfig;
+import dev.maestro.local.runtime.LocalRuntime;
+import dev.maestro.local.server.HttpApiServer;
+import dev.maestro.local.server.LocalJwtIssuer;
+import java.net.InetSocketAddress;
+
+/** The runtime, the dev token issuer and the HTTP API, started and stopped together. */
+final class LocalStack implements AutoCloseable {
+
+  static final String ISSUER = "maestro-local";
+  static final String AUDIENCE = "maestro-api";
+
+  final LocalRuntime runtime;
+  final LocalJwtIssuer issuer;
+  final HttpApiServer server;
+
+  private LocalStack(LocalRuntime runtime, LocalJwtIssuer issuer, HttpApiServer server) {
+    this.runtime = runtime;
+    this.issuer = issuer;
+    this.server = server;
+  }
+
+  static LocalStack start(LocalConfig config, String host, int port) {
+    LocalRuntime runtime = LocalRuntime.start(config);
+    try {
+      LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
+      var router = new ApiRouter(runtime.service(), issuer.identity(), Recipes.builtIn());
+      HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
+      return new LocalStack(runtime, issuer, server);
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  String baseUrl() {
+    return "http://" + server.address().getHostString() + ":" + server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    runtime.close();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.maestro.local.cli;
+
+import dev.maestro.local.runtime.LocalConfig;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code maestro serve}: the HTTP API and the runtime, until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serves the HTTP API on this machine and runs continuations until stopped (Ctrl-C).")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Mixin DataDirOption data;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--lease-ttl", defaultValue = "PT30S",
+      description = "Tick lease duration, ISO-8601; an interrupted tick resumes after it (default: ${DEFAULT-VALUE}).")
+  Duration leaseTtl;
+
+  @Option(names = "--workers", defaultValue = "32", description = "Ticks run at once (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
+    var stop = new CountDownLatch(1);
+    try (LocalStack stack = LocalStack.start(config, host, port)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        stack.close();
+      }, "maestro-shutdown"));
+      System.out.println("Maestro API listening on " + stack.baseUrl() + " (data: " + config.dataDir() + ")");
+      System.out.println("OpenAPI: " + stack.baseUrl() + "/openapi.json");
+      System.out.println("A dev token: maestro token --tenant <tenant>" + dataHint());
+      System.out.flush();
+      stop.await();
+    }
+    return 0;
+  }
+
+  private String dataHint() {
+    return data.dataDir == null ? "" : " --data-dir " + data.dataDir;
+  }
+}
