@@ -34,8 +34,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Durable event appends to the embedded SQLite store (BRIEF §13: >= 20,000 events/s on 2 cores).
  * {@code writers} threads each own {@code continuations / writers} continuations and append one
- * sealed, hash-chained event per call, as ticks do; every append is committed (group commit)
- * before it returns.
+ * sealed, hash-chained event per call, as ticks do; every append is committed (group commit) before
+ * it returns.
  */
 public final class AppendBenchmark implements Benchmark {
 
@@ -50,7 +50,8 @@ public final class AppendBenchmark implements Benchmark {
   }
 
   @Override
-  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress) throws Exception {
+  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress)
+      throws Exception {
     int events = Stats.intParam(params, "events", 200_000);
     int writers = Stats.intParam(params, "writers", 64);
     int warmup = Stats.intParam(params, "warmup", 20_000);
@@ -64,7 +65,8 @@ public final class AppendBenchmark implements Benchmark {
       }
       progress.printf("append: warming up (%,d events)...%n", warmup);
       runPhase(log, chains, warmup, null);
-      progress.printf("append: measuring %,d events from %d concurrent writers...%n", events, writers);
+      progress.printf(
+          "append: measuring %,d events from %d concurrent writers...%n", events, writers);
       Histogram latency = Stats.histogram();
       long start = System.nanoTime();
       runPhase(log, chains, events, latency);
@@ -82,26 +84,29 @@ public final class AppendBenchmark implements Benchmark {
     }
   }
 
-  private static void runPhase(EventLog log, List<Chain> chains, int total, Histogram latency) throws Exception {
+  private static void runPhase(EventLog log, List<Chain> chains, int total, Histogram latency)
+      throws Exception {
     AtomicLong remaining = new AtomicLong(total);
     ExecutorService pool = Executors.newFixedThreadPool(chains.size());
     try {
       var futures = new ArrayList<Future<?>>();
       for (Chain chain : chains) {
-        futures.add(pool.submit(() -> {
-          while (remaining.getAndDecrement() > 0) {
-            EventEnvelope next = chain.next();
-            long t0 = System.nanoTime();
-            log.append(chain.tenant, chain.id, 0, List.of(next));
-            long took = System.nanoTime() - t0;
-            if (latency != null) {
-              synchronized (latency) {
-                latency.recordValue(took);
-              }
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  while (remaining.getAndDecrement() > 0) {
+                    EventEnvelope next = chain.next();
+                    long t0 = System.nanoTime();
+                    log.append(chain.tenant, chain.id, 0, List.of(next));
+                    long took = System.nanoTime() - t0;
+                    if (latency != null) {
+                      synchronized (latency) {
+                        latency.recordValue(took);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) f.get();
     } finally {
@@ -126,22 +131,63 @@ public final class AppendBenchmark implements Benchmark {
     static Chain create(SqliteSubstrate store, TenantId tenant, SplittableRandom random) {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       ContinuationId id = ContinuationId.newId(now, random);
-      var goal = new GoalFrame("append benchmark", null, null, null, null,
-          BudgetLimits.ofUsd(BigDecimal.ONE, 0), null, null, null, null, null, null);
-      var spawn = new EventPayload.Spawn(goal, Lineage.root(id), JsonNodeFactory.instance.objectNode(),
-          new WakeCondition.Timer("start", now));
-      EventEnvelope first = EventEnvelope.seal(id, tenant, 0, 1, now, "0".repeat(32), "0".repeat(16),
-          Runtime.MAESTRO, spawn, EventEnvelope.GENESIS);
+      var goal =
+          new GoalFrame(
+              "append benchmark",
+              null,
+              null,
+              null,
+              null,
+              BudgetLimits.ofUsd(BigDecimal.ONE, 0),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null);
+      var spawn =
+          new EventPayload.Spawn(
+              goal,
+              Lineage.root(id),
+              JsonNodeFactory.instance.objectNode(),
+              new WakeCondition.Timer("start", now));
+      EventEnvelope first =
+          EventEnvelope.seal(
+              id,
+              tenant,
+              0,
+              1,
+              now,
+              "0".repeat(32),
+              "0".repeat(16),
+              Runtime.MAESTRO,
+              spawn,
+              EventEnvelope.GENESIS);
       Continuation initial = ContinuationFold.fold(List.of(first));
       store.substrate().continuations().create(initial, first);
       return new Chain(tenant, id, 1, first.hash());
     }
 
     EventEnvelope next() {
-      var payload = new EventPayload.ToolCall("call-" + (sequence + 1), "bench.noop",
-          JsonNodeFactory.instance.objectNode().put("n", sequence + 1), JsonNodeFactory.instance.objectNode(), true);
-      EventEnvelope e = EventEnvelope.seal(id, tenant, 0, ++sequence, Instant.now().truncatedTo(ChronoUnit.MICROS),
-          "0".repeat(32), "0".repeat(16), Runtime.MAESTRO, payload, lastHash);
+      var payload =
+          new EventPayload.ToolCall(
+              "call-" + (sequence + 1),
+              "bench.noop",
+              JsonNodeFactory.instance.objectNode().put("n", sequence + 1),
+              JsonNodeFactory.instance.objectNode(),
+              true);
+      EventEnvelope e =
+          EventEnvelope.seal(
+              id,
+              tenant,
+              0,
+              ++sequence,
+              Instant.now().truncatedTo(ChronoUnit.MICROS),
+              "0".repeat(32),
+              "0".repeat(16),
+              Runtime.MAESTRO,
+              payload,
+              lastHash);
       lastHash = e.hash();
       return e;
     }

@@ -49,7 +49,8 @@ public final class LifecycleBenchmark implements Benchmark {
   }
 
   @Override
-  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress) throws Exception {
+  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress)
+      throws Exception {
     int count = Stats.intParam(params, "continuations", 2_000);
     int workers = Stats.intParam(params, "workers", LocalConfig.DEFAULT_WORKERS);
     int creators = Stats.intParam(params, "creators", 8);
@@ -57,52 +58,71 @@ public final class LifecycleBenchmark implements Benchmark {
     var created = new ConcurrentHashMap<String, Long>();
     var done = new CountDownLatch(count);
     Histogram latency = Stats.histogram();
-    Observability probe = new Observability() {
-      @Override
-      public void metric(String name, double value, Map<String, String> tags) {}
+    Observability probe =
+        new Observability() {
+          @Override
+          public void metric(String name, double value, Map<String, String> tags) {}
 
-      @Override
-      public void appended(EventEnvelope event) {
-        if (event.type() == EventType.COMPLETE) {
-          String id = event.continuationId().value();
-          Long t0 = created.get(id);
-          if (t0 != null) {
-            record(latency, done, t0);
-          } else {
-            completedEarly.add(id);
+          @Override
+          public void appended(EventEnvelope event) {
+            if (event.type() == EventType.COMPLETE) {
+              String id = event.continuationId().value();
+              Long t0 = created.get(id);
+              if (t0 != null) {
+                record(latency, done, t0);
+              } else {
+                completedEarly.add(id);
+              }
+            }
           }
-        }
-      }
-    };
+        };
     var config = LocalConfig.defaults(workDir).withWorkers(workers);
     try (LocalRuntime runtime = LocalRuntime.start(config, probe, Recipes.builtIn())) {
       var caller = new Principal(TenantId.of("bench"), "bench", Set.of());
-      var goal = new GoalFrame("lifecycle benchmark", null, null, null, null,
-          BudgetLimits.ofUsd(BigDecimal.ONE, 0), null, null, null, null, "noop",
-          JsonNodeFactory.instance.objectNode().put("sleep", "PT0S"));
-      progress.printf("lifecycle: running %,d continuations end to end with %d workers...%n", count, workers);
+      var goal =
+          new GoalFrame(
+              "lifecycle benchmark",
+              null,
+              null,
+              null,
+              null,
+              BudgetLimits.ofUsd(BigDecimal.ONE, 0),
+              null,
+              null,
+              null,
+              null,
+              "noop",
+              JsonNodeFactory.instance.objectNode().put("sleep", "PT0S"));
+      progress.printf(
+          "lifecycle: running %,d continuations end to end with %d workers...%n", count, workers);
       long start = System.nanoTime();
       var remaining = new java.util.concurrent.atomic.AtomicInteger(count);
       var callers = java.util.concurrent.Executors.newFixedThreadPool(creators);
       try {
         var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
         for (int c = 0; c < creators; c++) {
-          futures.add(callers.submit(() -> {
-            while (remaining.getAndDecrement() > 0) {
-              long t0 = System.nanoTime();
-              String id = runtime.service().create(caller, goal, null).continuation().id().value();
-              // A fast lifecycle can complete before its id is recorded here; count it anyway.
-              if (created.putIfAbsent(id, t0) == null && completedEarly.remove(id)) record(latency, done, t0);
-            }
-            return null;
-          }));
+          futures.add(
+              callers.submit(
+                  () -> {
+                    while (remaining.getAndDecrement() > 0) {
+                      long t0 = System.nanoTime();
+                      String id =
+                          runtime.service().create(caller, goal, null).continuation().id().value();
+                      // A fast lifecycle can complete before its id is recorded here; count it
+                      // anyway.
+                      if (created.putIfAbsent(id, t0) == null && completedEarly.remove(id))
+                        record(latency, done, t0);
+                    }
+                    return null;
+                  }));
         }
         for (var f : futures) f.get();
       } finally {
         callers.shutdownNow();
       }
       if (!done.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException(done.getCount() + " continuations did not complete in 10 minutes");
+        throw new IllegalStateException(
+            done.getCount() + " continuations did not complete in 10 minutes");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       var out = new LinkedHashMap<String, Object>();

@@ -53,7 +53,8 @@ public final class WakeBenchmark implements Benchmark {
       if (context.wake().kind() == WakeKind.TIMER && !"start".equals(context.wake().id())) {
         return new StepResult.Complete(JsonNodeFactory.instance.objectNode(), null);
       }
-      Instant at = Instant.parse(context.continuation().goalFrame().parameters().path("wakeAt").asText());
+      Instant at =
+          Instant.parse(context.continuation().goalFrame().parameters().path("wakeAt").asText());
       return new StepResult.Sleep(context.timerAt(at), "sleep until " + at, null);
     }
   }
@@ -69,7 +70,8 @@ public final class WakeBenchmark implements Benchmark {
   }
 
   @Override
-  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress) throws Exception {
+  public Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress)
+      throws Exception {
     int timers = Stats.intParam(params, "timers", 1_000);
     int leadSeconds = Stats.intParam(params, "lead-seconds", 20);
     int workers = Stats.intParam(params, "workers", LocalConfig.DEFAULT_WORKERS);
@@ -77,42 +79,63 @@ public final class WakeBenchmark implements Benchmark {
     Map<String, Instant> dueAt = new java.util.concurrent.ConcurrentHashMap<>();
     Histogram lateness = Stats.histogram();
     List<Long> negative = new ArrayList<>();
-    Observability probe = new Observability() {
-      @Override
-      public void metric(String name, double value, Map<String, String> tags) {}
+    Observability probe =
+        new Observability() {
+          @Override
+          public void metric(String name, double value, Map<String, String> tags) {}
 
-      @Override
-      public void appended(EventEnvelope event) {
-        if (event.payload() instanceof EventPayload.Woken w && w.kind() == WakeKind.TIMER && !"start".equals(w.wakeId())) {
-          synchronized (lateness) {
-            Instant due = dueAt.get(event.continuationId().value());
-            long nanos = Duration.between(due, event.timestamp()).toNanos();
-            if (nanos < 0) negative.add(nanos);
-            lateness.recordValue(Math.max(0, nanos));
+          @Override
+          public void appended(EventEnvelope event) {
+            if (event.payload() instanceof EventPayload.Woken w
+                && w.kind() == WakeKind.TIMER
+                && !"start".equals(w.wakeId())) {
+              synchronized (lateness) {
+                Instant due = dueAt.get(event.continuationId().value());
+                long nanos = Duration.between(due, event.timestamp()).toNanos();
+                if (nanos < 0) negative.add(nanos);
+                lateness.recordValue(Math.max(0, nanos));
+              }
+              woken.countDown();
+            }
           }
-          woken.countDown();
-        }
-      }
-    };
+        };
     var config = LocalConfig.defaults(workDir).withWorkers(workers);
-    try (LocalRuntime runtime = LocalRuntime.start(config, probe, Recipes.of(new NoopRecipe(), new SleepUntilRecipe()))) {
+    try (LocalRuntime runtime =
+        LocalRuntime.start(config, probe, Recipes.of(new NoopRecipe(), new SleepUntilRecipe()))) {
       var caller = new Principal(TenantId.of("bench"), "bench", Set.of());
       Instant window = Instant.now().plusSeconds(leadSeconds);
       progress.printf("wake: scheduling %,d timers due between %s and +1 s...%n", timers, window);
       var ids = new ArrayList<dev.maestro.core.continuation.ContinuationId>();
       for (int i = 0; i < timers; i++) {
         Instant due = window.plusNanos(1_000_000_000L * i / timers);
-        var goal = new GoalFrame("wake benchmark", null, null, null, null, BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-            null, null, null, null, SleepUntilRecipe.NAME,
-            JsonNodeFactory.instance.objectNode().put("wakeAt", due.toString()));
+        var goal =
+            new GoalFrame(
+                "wake benchmark",
+                null,
+                null,
+                null,
+                null,
+                BudgetLimits.ofUsd(BigDecimal.ONE, 0),
+                null,
+                null,
+                null,
+                null,
+                SleepUntilRecipe.NAME,
+                JsonNodeFactory.instance.objectNode().put("wakeAt", due.toString()));
         var created = runtime.service().create(caller, goal, null).continuation();
         dueAt.put(created.id().value(), due);
         ids.add(created.id());
       }
-      long notAsleep = ids.stream()
-          .filter(id -> runtime.service().get(caller, id).continuation().status() != Status.SLEEPING).count();
+      long notAsleep =
+          ids.stream()
+              .filter(
+                  id ->
+                      runtime.service().get(caller, id).continuation().status() != Status.SLEEPING)
+              .count();
       if (Instant.now().isAfter(window) || notAsleep > 0) {
-        progress.printf("wake: warning: setup overran the window (%d not yet asleep); raise -P lead-seconds%n", notAsleep);
+        progress.printf(
+            "wake: warning: setup overran the window (%d not yet asleep); raise -P lead-seconds%n",
+            notAsleep);
       }
       if (!woken.await(5, TimeUnit.MINUTES)) {
         throw new IllegalStateException(woken.getCount() + " timers did not fire within 5 minutes");

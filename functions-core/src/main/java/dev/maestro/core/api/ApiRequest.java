@@ -14,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * One HTTP request as the router sees it, independent of the server or cloud trigger that received
- * it. Header names are case-insensitive; the path is the raw (not percent-decoded) path without
- * the query; query parameters are decoded and keep their order and repetitions.
+ * it. Header names are case-insensitive; the path is the raw (not percent-decoded) path without the
+ * query; query parameters are decoded and keep their order and repetitions.
  *
  * @param method the request method, upper-case
  * @param path the raw path, e.g. {@code /continuations/0190.../events}
@@ -25,7 +25,11 @@ import java.util.TreeMap;
  *     ApiRouter#MAX_BODY_BYTES}, since anything longer is rejected anyway
  */
 public record ApiRequest(
-    String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body) {
+    String method,
+    String path,
+    Map<String, List<String>> query,
+    Map<String, List<String>> headers,
+    byte[] body) {
 
   public ApiRequest {
     method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -54,7 +58,9 @@ public record ApiRequest(
   /** The first value of header {@code name}, if present. */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.get(0));
+    return values == null || values.isEmpty()
+        ? Optional.empty()
+        : Optional.ofNullable(values.get(0));
   }
 
   /** Every value of header {@code name} (empty if absent). */
@@ -88,11 +94,16 @@ public record ApiRequest(
     }
   }
 
-  private static Map<String, List<String>> copy(Map<String, List<String>> source, Map<String, List<String>> target) {
+  private static Map<String, List<String>> copy(
+      Map<String, List<String>> source, Map<String, List<String>> target) {
     if (source != null) {
-      source.forEach((name, values) -> {
-        if (name != null) target.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values == null ? List.of() : values);
-      });
+      source.forEach(
+          (name, values) -> {
+            if (name != null)
+              target
+                  .computeIfAbsent(name, k -> new ArrayList<>())
+                  .addAll(values == null ? List.of() : values);
+          });
     }
     target.replaceAll((k, v) -> List.copyOf(v.stream().map(s -> s == null ? "" : s).toList()));
     return Collections.unmodifiableMap(target);

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One HTTP response as the router produces it: a status, headers (each with one value) and a
- * body, ready for any transport to write out. Bodies are JSON or problem+json.
+ * One HTTP response as the router produces it: a status, headers (each with one value) and a body,
+ * ready for any transport to write out. Bodies are JSON or problem+json.
  *
  * @param status the HTTP status code
  * @param headers response headers, Content-Type included
@@ -20,8 +20,11 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
   public static final String PROBLEM_JSON = "application/problem+json";
 
   public ApiResponse {
-    if (status < 100 || status > 599) throw new IllegalArgumentException("not an HTTP status: " + status);
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(headers, "headers")));
+    if (status < 100 || status > 599)
+      throw new IllegalArgumentException("not an HTTP status: " + status);
+    headers =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(Objects.requireNonNull(headers, "headers")));
     body = body == null ? new byte[0] : body.clone();
   }
 
@@ -45,8 +48,11 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
 
   /** The value of header {@code name}, matched case-insensitively, or null. */
   public String header(String name) {
-    return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-        .map(Map.Entry::getValue).findFirst().orElse(null);
+    return headers.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Override

@@ -29,24 +29,25 @@ import java.util.TreeSet;
  * The local server, API Gateway handlers and Azure HTTP triggers all delegate here, so the API
  * behaves identically everywhere.
  *
- * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated
- * in full before any write, so a rejected request changes nothing; no input produces a 5xx (an
+ * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated in
+ * full before any write, so a rejected request changes nothing; no input produces a 5xx (an
  * unexpected exception becomes a bare 500 problem and is logged). {@link #handle} never throws.
  */
 public final class ApiRouter {
 
   /** The largest request body accepted; longer ones get 413. */
   public static final int MAX_BODY_BYTES = 256 * 1024;
+
   /** Events per page when {@code limit} is not given. */
   public static final int DEFAULT_PAGE = 100;
+
   /** The longest {@code Idempotency-Key}. */
   public static final int MAX_IDEMPOTENCY_KEY = 255;
+
   /** The OpenAPI document served at {@code /openapi.json}, on the class path. */
   public static final String OPENAPI_RESOURCE = "/openapi/maestro-api.json";
 
   /** Prefix of signal ids derived from an {@code Idempotency-Key}; see {@link #signalId}. */
-  static final String SIGNAL_ID_PREFIX = "signal-";
-
   private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
 
   /**
@@ -63,24 +64,36 @@ public final class ApiRouter {
     ApiResponse handle(ApiRouter router, Call call);
   }
 
-  private record Endpoint(Route route, List<String> segments, Set<String> queryParameters, Handler handler) {
-    Endpoint(String method, String path, boolean authenticated, Set<String> query, Handler handler) {
+  private record Endpoint(
+      Route route, List<String> segments, Set<String> queryParameters, Handler handler) {
+    Endpoint(
+        String method, String path, boolean authenticated, Set<String> query, Handler handler) {
       this(new Route(method, path, authenticated), ApiRouter.segments(path), query, handler);
     }
   }
 
   /** A matched request: the path parameters, the caller, and the input problems found so far. */
-  private record Call(ApiRequest request, Map<String, String> pathParameters, Principal caller, Violations violations) {}
+  private record Call(
+      ApiRequest request,
+      Map<String, String> pathParameters,
+      Principal caller,
+      Violations violations) {}
 
   /** Every route; the OpenAPI test holds the document to this list. */
-  private static final List<Endpoint> ENDPOINTS = List.of(
-      new Endpoint("POST", "/continuations", true, Set.of(), ApiRouter::create),
-      new Endpoint("GET", "/continuations/{id}", true, Set.of(), ApiRouter::get),
-      new Endpoint("DELETE", "/continuations/{id}", true, Set.of("reason"), ApiRouter::kill),
-      new Endpoint("GET", "/continuations/{id}/events", true, Set.of("after", "limit"), ApiRouter::events),
-      new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
-      new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
-      new Endpoint("GET", "/health", false, Set.of(), ApiRouter::health));
+  private static final List<Endpoint> ENDPOINTS =
+      List.of(
+          new Endpoint("POST", "/continuations", true, Set.of(), ApiRouter::create),
+          new Endpoint("GET", "/continuations/{id}", true, Set.of(), ApiRouter::get),
+          new Endpoint("DELETE", "/continuations/{id}", true, Set.of("reason"), ApiRouter::kill),
+          new Endpoint(
+              "GET",
+              "/continuations/{id}/events",
+              true,
+              Set.of("after", "limit"),
+              ApiRouter::events),
+          new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
+          new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
+          new Endpoint("GET", "/health", false, Set.of(), ApiRouter::health));
 
   private final ContinuationService service;
   private final Identity identity;
@@ -113,7 +126,10 @@ public final class ApiRouter {
     } catch (MaestroException e) {
       return Problems.of(e, instance, request.header("Authorization").isPresent());
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "unexpected failure handling " + request.method() + " " + instance, e);
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "unexpected failure handling " + request.method() + " " + instance,
+          e);
       return Problems.internalError(instance);
     }
   }
@@ -128,11 +144,15 @@ public final class ApiRouter {
       if (candidate.route().method().equals(request.method())) endpoint = candidate;
     }
     if (allowed.isEmpty()) return Problems.noRoute(request.path());
-    if (endpoint == null) return Problems.methodNotAllowed(request.method(), allowed, request.path());
-    if (request.bodyLength() > MAX_BODY_BYTES) return Problems.payloadTooLarge(MAX_BODY_BYTES, request.path());
+    if (endpoint == null)
+      return Problems.methodNotAllowed(request.method(), allowed, request.path());
+    if (request.bodyLength() > MAX_BODY_BYTES)
+      return Problems.payloadTooLarge(MAX_BODY_BYTES, request.path());
 
-    Principal caller = endpoint.route().authenticated()
-        ? identity.authenticate(request.header("Authorization").orElse(null)) : null;
+    Principal caller =
+        endpoint.route().authenticated()
+            ? identity.authenticate(request.header("Authorization").orElse(null))
+            : null;
     var violations = new Violations();
     var parameters = new LinkedHashMap<String, String>();
     for (int i = 0; i < path.size(); i++) {
@@ -162,7 +182,8 @@ public final class ApiRouter {
 
   private ApiResponse create(Call call) {
     String mediaTypeProblem = mediaTypeProblem(call.request());
-    if (mediaTypeProblem != null) return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    if (mediaTypeProblem != null)
+      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
     Violations v = call.violations();
     String key = idempotencyKey(call.request(), v);
     GoalFrame goal = goalFrames.parse(body(call.request(), v), v);
@@ -170,22 +191,27 @@ public final class ApiRouter {
     CreateResult result = service.create(call.caller(), goal, key);
     String location = "/continuations/" + result.continuation().id();
     if (result.replayed()) {
-      return ApiResponse.json(200, result.continuation()).withHeader("Idempotent-Replayed", "true")
-          .withHeader("Content-Location", location).withHeader("Cache-Control", "no-store");
+      return ApiResponse.json(200, result.continuation())
+          .withHeader("Idempotent-Replayed", "true")
+          .withHeader("Content-Location", location)
+          .withHeader("Cache-Control", "no-store");
     }
-    return ApiResponse.json(201, result.continuation()).withHeader("Location", location)
+    return ApiResponse.json(201, result.continuation())
+        .withHeader("Location", location)
         .withHeader("Cache-Control", "no-store");
   }
 
   private ApiResponse get(Call call) {
     call.violations().throwIfAny();
-    return ApiResponse.json(200, service.get(call.caller(), id(call))).withHeader("Cache-Control", "no-store");
+    return ApiResponse.json(200, service.get(call.caller(), id(call)))
+        .withHeader("Cache-Control", "no-store");
   }
 
   private ApiResponse events(Call call) {
     Violations v = call.violations();
     long after = longParameter(call.request(), "after", 0, 0, Long.MAX_VALUE, v);
-    long limit = longParameter(call.request(), "limit", DEFAULT_PAGE, 1, ContinuationService.MAX_PAGE, v);
+    long limit =
+        longParameter(call.request(), "limit", DEFAULT_PAGE, 1, ContinuationService.MAX_PAGE, v);
     v.throwIfAny();
     List<EventEnvelope> page = service.events(call.caller(), id(call), after, (int) limit);
     var body = new LinkedHashMap<String, Object>();
@@ -197,12 +223,13 @@ public final class ApiRouter {
 
   private ApiResponse signal(Call call) {
     String mediaTypeProblem = mediaTypeProblem(call.request());
-    if (mediaTypeProblem != null) return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    if (mediaTypeProblem != null)
+      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
     Violations v = call.violations();
     String key = idempotencyKey(call.request(), v);
     SignalRequest signal = SignalRequest.parse(body(call.request(), v), v);
     v.throwIfAny();
-    String sid = service.signal(call.caller(), id(call), signal.kind(), signal.body(), signalId(key));
+    String sid = service.signal(call.caller(), id(call), signal.kind(), signal.body(), key);
     return accepted(id(call), sid, signal.kind());
   }
 
@@ -222,7 +249,7 @@ public final class ApiRouter {
       }
     }
     v.throwIfAny();
-    String sid = service.kill(call.caller(), id(call), reason, signalId(key));
+    String sid = service.kill(call.caller(), id(call), reason, key);
     return accepted(id(call), sid, "kill");
   }
 
@@ -250,15 +277,6 @@ public final class ApiRouter {
     return ContinuationId.of(call.pathParameters().get("id"));
   }
 
-  /**
-   * The wake id a signal is delivered under. A client's key is prefixed so that it can never name
-   * one of the continuation's timers ({@code start}, {@code timer-N}), which share the Scheduler's
-   * key space: a signal must not replace a pending timer.
-   */
-  private static String signalId(String idempotencyKey) {
-    return idempotencyKey == null ? null : SIGNAL_ID_PREFIX + idempotencyKey;
-  }
-
   /** The {@code Idempotency-Key} header, if given: 1..255 visible ASCII characters. */
   private static String idempotencyKey(ApiRequest request, Violations v) {
     List<String> values = request.headerValues("Idempotency-Key");
@@ -268,9 +286,12 @@ public final class ApiRouter {
       return null;
     }
     String key = values.get(0);
-    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-      v.add("/headers/Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY
-          + " visible ASCII characters (no spaces)");
+    if (key.isEmpty()
+        || key.length() > MAX_IDEMPOTENCY_KEY
+        || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      v.add(
+          "/headers/Idempotency-Key",
+          "must be 1 to " + MAX_IDEMPOTENCY_KEY + " visible ASCII characters (no spaces)");
       return null;
     }
     return key;
@@ -285,8 +306,8 @@ public final class ApiRouter {
     }
   }
 
-  private static long longParameter(ApiRequest request, String name, long fallback, long min, long max,
-      Violations v) {
+  private static long longParameter(
+      ApiRequest request, String name, long fallback, long min, long max, Violations v) {
     List<String> values = request.query().get(name);
     if (values == null || values.size() != 1) return fallback;
     String text = values.get(0);
@@ -353,7 +374,8 @@ public final class ApiRouter {
 
   private static byte[] loadOpenApi() {
     try (InputStream in = ApiRouter.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) throw new IllegalStateException("the OpenAPI document " + OPENAPI_RESOURCE + " is missing");
+      if (in == null)
+        throw new IllegalStateException("the OpenAPI document " + OPENAPI_RESOURCE + " is missing");
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);

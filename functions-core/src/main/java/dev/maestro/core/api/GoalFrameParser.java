@@ -1,12 +1,9 @@
 package dev.maestro.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.error.InvalidInputException;
-import dev.maestro.core.tick.NoopRecipe;
 import dev.maestro.core.tick.Recipes;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,22 +27,40 @@ public final class GoalFrameParser {
 
   /** Longest objective, in characters (code points). */
   public static final int MAX_OBJECTIVE_CHARS = 4000;
+
   /** Longest audience, list item or kill reason, in characters (code points). */
   public static final int MAX_TEXT_CHARS = 1000;
+
   /** Most items in {@code constraints} or {@code successCriteria}. */
   public static final int MAX_LIST_ITEMS = 50;
+
   /** The hard cap a single continuation may be given, in US dollars. */
   public static final BigDecimal MAX_USD = new BigDecimal("10000");
+
   /** Dollar amounts are accepted to the micro-dollar. */
   public static final int MAX_USD_SCALE = 6;
+
   /** Largest {@code budget.maxTokens}. */
   public static final long MAX_TOKENS = 1_000_000_000_000L;
+
   /** The context channels a goal frame may name (BRIEF §10, stage-1 recall). */
   public static final Set<String> CHANNELS =
       Set.of("semantic", "structured", "episodic", "graph", "stream", "human");
 
-  private static final Set<String> FIELDS = Set.of("objective", "audience", "deliverableSchema", "constraints",
-      "channels", "budget", "deadline", "successCriteria", "policyClass", "region", "recipe", "parameters");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "objective",
+          "audience",
+          "deliverableSchema",
+          "constraints",
+          "channels",
+          "budget",
+          "deadline",
+          "successCriteria",
+          "policyClass",
+          "region",
+          "recipe",
+          "parameters");
   private static final Set<String> BUDGET_FIELDS = Set.of("maxUsd", "softUsd", "maxTokens");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final BigDecimal SOFT_SHARE = new BigDecimal("0.8");
@@ -92,11 +107,22 @@ public final class GoalFrameParser {
     String region = name(body, "region", v);
     String recipe = recipe(body, v);
     JsonNode parameters = object(body, "parameters", v);
-    if (parameters != null && NoopRecipe.NAME.equals(recipe)) noopParameters(parameters, v);
+    if (parameters != null && recipe != null) recipeParameters(recipe, parameters, v);
 
     if (!v.isEmpty()) return null;
-    return new GoalFrame(objective, audience, deliverableSchema, constraints, channels, budget, deadline,
-        successCriteria, policyClass, region, recipe, parameters);
+    return new GoalFrame(
+        objective,
+        audience,
+        deliverableSchema,
+        constraints,
+        channels,
+        budget,
+        deadline,
+        successCriteria,
+        policyClass,
+        region,
+        recipe,
+        parameters);
   }
 
   static void unknownFields(JsonNode object, String pointer, Set<String> known, Violations v) {
@@ -111,7 +137,12 @@ public final class GoalFrameParser {
     return text(parent, "", field, required, maxChars, v);
   }
 
-  static String text(JsonNode parent, String parentPointer, String field, boolean required, int maxChars,
+  static String text(
+      JsonNode parent,
+      String parentPointer,
+      String field,
+      boolean required,
+      int maxChars,
       Violations v) {
     String pointer = Violations.pointer(parentPointer, field);
     JsonNode node = parent.get(field);
@@ -212,17 +243,21 @@ public final class GoalFrameParser {
       return null;
     }
     Long maxTokens = maxTokens(node, v);
-    if (max == null || (node.has("softUsd") && soft == null) || (node.has("maxTokens") && maxTokens == null)) {
+    if (max == null
+        || (node.has("softUsd") && soft == null)
+        || (node.has("maxTokens") && maxTokens == null)) {
       return null;
     }
     long tokens = maxTokens == null ? 0 : maxTokens;
     if (soft == null) {
-      soft = max.multiply(SOFT_SHARE).setScale(MAX_USD_SCALE, RoundingMode.DOWN).stripTrailingZeros();
+      soft =
+          max.multiply(SOFT_SHARE).setScale(MAX_USD_SCALE, RoundingMode.DOWN).stripTrailingZeros();
     }
     return new BudgetLimits(max, soft, tokens);
   }
 
-  private static BigDecimal usd(JsonNode budget, String field, boolean required, BigDecimal cap, Violations v) {
+  private static BigDecimal usd(
+      JsonNode budget, String field, boolean required, BigDecimal cap, Violations v) {
     String pointer = "/budget/" + field;
     JsonNode node = budget.get(field);
     if (node == null) {
@@ -290,26 +325,20 @@ public final class GoalFrameParser {
     return node.textValue();
   }
 
-  /**
-   * Validates each parameter on its own so the error names the field; the recipe's own check then
-   * runs on the whole object in case a rule spans fields.
-   */
-  private static void noopParameters(JsonNode parameters, Violations v) {
-    boolean fieldFailed = false;
-    for (Iterator<String> it = parameters.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      ObjectNode single = JsonNodeFactory.instance.objectNode();
-      single.set(name, parameters.get(name));
-      String problem = NoopRecipe.validate(single);
-      if (problem != null) {
-        v.add(Violations.pointer("/parameters", name), problem);
-        fieldFailed = true;
-      }
-    }
-    if (!fieldFailed) {
-      String problem = NoopRecipe.validate(parameters);
-      if (problem != null) v.add("/parameters", problem);
-    }
+  /** The chosen recipe's own check of its parameters, each problem named by its pointer. */
+  private void recipeParameters(String recipe, JsonNode parameters, Violations v) {
+    recipes
+        .find(recipe)
+        .ifPresent(
+            r ->
+                r.parameterProblems(parameters)
+                    .forEach(
+                        (name, problem) ->
+                            v.add(
+                                name.isEmpty()
+                                    ? "/parameters"
+                                    : Violations.pointer("/parameters", name),
+                                problem)));
   }
 
   static List<String> sorted(Set<String> names) {

@@ -30,8 +30,10 @@ final class JsonBody {
 
   /** Deepest nesting of arrays and objects a body may have. */
   static final int MAX_DEPTH = 32;
+
   /** Longest number literal, in characters. */
   static final int MAX_NUMBER_LENGTH = 200;
+
   /**
    * Largest decimal scale magnitude: beyond it the plain (non-exponent) form the canonical writer
    * uses would be absurdly long; 400 still admits every double, subnormals included.
@@ -62,17 +64,25 @@ final class JsonBody {
     try {
       tree = READER.readTree(text);
     } catch (StreamConstraintsException e) {
-      throw InvalidInputException.of("", "JSON exceeds a limit: nesting at most " + MAX_DEPTH
-          + " levels, numbers at most " + MAX_NUMBER_LENGTH + " characters");
+      throw InvalidInputException.of(
+          "",
+          "JSON exceeds a limit: nesting at most "
+              + MAX_DEPTH
+              + " levels, numbers at most "
+              + MAX_NUMBER_LENGTH
+              + " characters");
     } catch (JsonEOFException e) {
-      throw InvalidInputException.of("", "malformed JSON: unexpected end of input" + at(e.getLocation()));
+      throw InvalidInputException.of(
+          "", "malformed JSON: unexpected end of input" + at(e.getLocation()));
     } catch (JacksonException e) {
       throw InvalidInputException.of("", "malformed JSON" + at(e.getLocation()) + reason(e));
     } catch (NumberFormatException | ArithmeticException e) {
-      // The parser lets these through for number literals it cannot represent (e.g. 1e999999999999).
+      // The parser lets these through for number literals it cannot represent (e.g.
+      // 1e999999999999).
       throw InvalidInputException.of("", "a number is outside the supported range");
     }
-    if (tree == null || tree.isMissingNode()) throw InvalidInputException.of("", "a JSON object body is required");
+    if (tree == null || tree.isMissingNode())
+      throw InvalidInputException.of("", "a JSON object body is required");
     if (!tree.isObject()) throw InvalidInputException.of("", "must be a JSON object");
     var violations = new Violations();
     checkValues(tree, "", violations);
@@ -82,7 +92,8 @@ final class JsonBody {
 
   private static String decodeUtf8(byte[] body) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(body))
@@ -104,12 +115,16 @@ final class JsonBody {
         checkValues(field.getValue(), child, violations);
       }
     } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) checkValues(node.get(i), Violations.pointer(pointer, i), violations);
+      for (int i = 0; i < node.size(); i++)
+        checkValues(node.get(i), Violations.pointer(pointer, i), violations);
     } else if (node.isTextual()) {
-      if (hasLoneSurrogate(node.textValue())) violations.add(pointer, "contains an unpaired UTF-16 surrogate");
+      if (hasLoneSurrogate(node.textValue()))
+        violations.add(pointer, "contains an unpaired UTF-16 surrogate");
     } else if (node.isBigDecimal()) {
       if (Math.abs(node.decimalValue().scale()) > MAX_SCALE) {
-        violations.add(pointer, "number is outside the supported range (exponent magnitude at most " + MAX_SCALE + ")");
+        violations.add(
+            pointer,
+            "number is outside the supported range (exponent magnitude at most " + MAX_SCALE + ")");
       }
     }
   }
@@ -135,9 +150,7 @@ final class JsonBody {
     return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
-  /**
-   * A short reason from the parser's message, without the source excerpt the parser may append.
-   */
+  /** A short reason from the parser's message, without the source excerpt the parser may append. */
   private static String reason(JacksonException e) {
     String message = e.getOriginalMessage();
     if (message == null || message.isBlank()) return "";

@@ -21,19 +21,20 @@ public final class Problems {
   /** Prefix of every problem {@code type}; the suffix is the code ({@code invalid_input}, ...). */
   public static final String TYPE_PREFIX = "urn:maestro:problem:";
 
-  private static final Map<String, String> TITLES = Map.ofEntries(
-      Map.entry("invalid_input", "Invalid input"),
-      Map.entry("unauthorized", "Unauthorized"),
-      Map.entry("forbidden", "Forbidden"),
-      Map.entry("not_found", "Not found"),
-      Map.entry("conflict", "Conflict"),
-      Map.entry("fenced", "Conflict"),
-      Map.entry("budget_exceeded", "Budget exceeded"),
-      Map.entry("compliance_freeze", "Compliance freeze"),
-      Map.entry("method_not_allowed", "Method not allowed"),
-      Map.entry("unsupported_media_type", "Unsupported media type"),
-      Map.entry("payload_too_large", "Payload too large"),
-      Map.entry("internal_error", "Internal server error"));
+  private static final Map<String, String> TITLES =
+      Map.ofEntries(
+          Map.entry("invalid_input", "Invalid input"),
+          Map.entry("unauthorized", "Unauthorized"),
+          Map.entry("forbidden", "Forbidden"),
+          Map.entry("not_found", "Not found"),
+          Map.entry("conflict", "Conflict"),
+          Map.entry("fenced", "Conflict"),
+          Map.entry("budget_exceeded", "Budget exceeded"),
+          Map.entry("compliance_freeze", "Compliance freeze"),
+          Map.entry("method_not_allowed", "Method not allowed"),
+          Map.entry("unsupported_media_type", "Unsupported media type"),
+          Map.entry("payload_too_large", "Payload too large"),
+          Map.entry("internal_error", "Internal server error"));
 
   private Problems() {}
 
@@ -42,11 +43,16 @@ public final class Problems {
    * {@code error="invalid_token"} when credentials were presented.
    */
   public static ApiResponse of(MaestroException e, String instance, boolean credentialsPresented) {
-    List<FieldError> errors = e instanceof InvalidInputException invalid ? invalid.errors() : List.of();
+    List<FieldError> errors =
+        e instanceof InvalidInputException invalid ? invalid.errors() : List.of();
     ApiResponse response = problem(e.httpStatus(), e.code(), e.getMessage(), instance, errors);
     if (e instanceof UnauthorizedException) {
-      response = response.withHeader("WWW-Authenticate",
-          credentialsPresented ? "Bearer realm=\"maestro\", error=\"invalid_token\"" : "Bearer realm=\"maestro\"");
+      response =
+          response.withHeader(
+              "WWW-Authenticate",
+              credentialsPresented
+                  ? "Bearer realm=\"maestro\", error=\"invalid_token\""
+                  : "Bearer realm=\"maestro\"");
     }
     return response;
   }
@@ -57,10 +63,16 @@ public final class Problems {
   }
 
   /** 405 with the {@code Allow} header listing what the path accepts. */
-  public static ApiResponse methodNotAllowed(String method, Collection<String> allowed, String instance) {
+  public static ApiResponse methodNotAllowed(
+      String method, Collection<String> allowed, String instance) {
     String allow = String.join(", ", allowed.stream().sorted().toList());
-    return problem(405, "method_not_allowed", method + " is not supported here; allowed: " + allow, instance,
-        List.of()).withHeader("Allow", allow);
+    return problem(
+            405,
+            "method_not_allowed",
+            method + " is not supported here; allowed: " + allow,
+            instance,
+            List.of())
+        .withHeader("Allow", allow);
   }
 
   /** 415 for a body that is not {@code application/json} (UTF-8). */
@@ -71,15 +83,24 @@ public final class Problems {
 
   /** 413 for a body over {@code maxBytes}. */
   public static ApiResponse payloadTooLarge(int maxBytes, String instance) {
-    return problem(413, "payload_too_large", "the body must be at most " + maxBytes + " bytes", instance, List.of());
+    return problem(
+        413,
+        "payload_too_large",
+        "the body must be at most " + maxBytes + " bytes",
+        instance,
+        List.of());
   }
 
-  /** 500 for a failure the caller could not have caused; the detail says nothing about the cause. */
+  /**
+   * 500 for a failure the caller could not have caused; the detail says nothing about the cause.
+   */
   public static ApiResponse internalError(String instance) {
-    return problem(500, "internal_error", "an unexpected error occurred; retry later", instance, List.of());
+    return problem(
+        500, "internal_error", "an unexpected error occurred; retry later", instance, List.of());
   }
 
-  static ApiResponse problem(int status, String code, String detail, String instance, List<FieldError> errors) {
+  static ApiResponse problem(
+      int status, String code, String detail, String instance, List<FieldError> errors) {
     var body = new LinkedHashMap<String, Object>();
     body.put("type", TYPE_PREFIX + code);
     body.put("title", TITLES.getOrDefault(code, "Error"));
@@ -89,7 +110,9 @@ public final class Problems {
     if (!errors.isEmpty()) {
       body.put("errors", List.copyOf(errors));
     }
-    return new ApiResponse(status,
-        Map.of("Content-Type", ApiResponse.PROBLEM_JSON, "Cache-Control", "no-store"), Json.writeBytes(body));
+    return new ApiResponse(
+        status,
+        Map.of("Content-Type", ApiResponse.PROBLEM_JSON, "Cache-Control", "no-store"),
+        Json.writeBytes(body));
   }
 }

@@ -3,7 +3,9 @@ package dev.maestro.core.budget;
 import java.math.BigDecimal;
 import java.util.Objects;
 
-/** Limits and spend together; a value, folded from {@code spawn} and {@code budget_charge} events. */
+/**
+ * Limits and spend together; a value, folded from {@code spawn} and {@code budget_charge} events.
+ */
 public record Budget(BudgetLimits limits, Spend spent) {
 
   public Budget {

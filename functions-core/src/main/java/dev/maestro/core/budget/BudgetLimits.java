@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Spend limits for one continuation. {@code maxUsd} is the hard cap; {@code softUsd}, when crossed,
- * makes the policy kernel downshift tiers. {@code maxTokens} caps input plus output tokens.
+ * makes the policy kernel downshift tiers. {@code maxTokens} caps input plus output tokens; 0 means
+ * no token cap (dollars still cap the spend).
  */
 public record BudgetLimits(BigDecimal maxUsd, BigDecimal softUsd, long maxTokens) {
 
@@ -21,6 +22,7 @@ public record BudgetLimits(BigDecimal maxUsd, BigDecimal softUsd, long maxTokens
 
   /** Limits with the soft cap at 80% of the hard cap. */
   public static BudgetLimits ofUsd(BigDecimal maxUsd, long maxTokens) {
-    return new BudgetLimits(maxUsd, maxUsd.multiply(new BigDecimal("0.8")).stripTrailingZeros(), maxTokens);
+    return new BudgetLimits(
+        maxUsd, maxUsd.multiply(new BigDecimal("0.8")).stripTrailingZeros(), maxTokens);
   }
 }

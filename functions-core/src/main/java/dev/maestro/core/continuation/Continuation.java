@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A continuation's state: exactly the fold of its events ({@link ContinuationFold}). Stores keep
- * it as a snapshot, a cache of that fold that can always be rebuilt from the log.
+ * A continuation's state: exactly the fold of its events ({@link ContinuationFold}). Stores keep it
+ * as a snapshot, a cache of that fold that can always be rebuilt from the log.
  *
  * @param id the continuation id
  * @param tenant the owning tenant

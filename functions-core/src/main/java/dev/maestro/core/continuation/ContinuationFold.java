@@ -38,32 +38,53 @@ public final class ContinuationFold {
   /**
    * Folds one event into {@code state} ({@code null} before the spawn).
    *
-   * @throws IllegalStateException if the event cannot follow the state (wrong sequence, broken
-   *     hash link, an event after a terminal status, a spawn that is not first)
+   * @throws IllegalStateException if the event cannot follow the state (wrong sequence, broken hash
+   *     link, an event after a terminal status, a spawn that is not first)
    */
   public static Continuation apply(Continuation state, EventEnvelope e) {
     if (state == null) {
       if (!(e.payload() instanceof EventPayload.Spawn spawn) || e.sequence() != 1) {
-        throw new IllegalStateException("a continuation's log starts with a spawn event at sequence 1");
+        throw new IllegalStateException(
+            "a continuation's log starts with a spawn event at sequence 1");
       }
-      return new Continuation(e.continuationId(), e.tenant(), spawn.goalFrame(), Status.CREATED,
-          e.generation(), 1, e.hash(), Budget.fresh(spawn.goalFrame().budget()), spawn.firstWake(),
-          spawn.lineage(), spawn.workingState(), null, null, List.of(), e.timestamp(), e.timestamp());
+      return new Continuation(
+          e.continuationId(),
+          e.tenant(),
+          spawn.goalFrame(),
+          Status.CREATED,
+          e.generation(),
+          1,
+          e.hash(),
+          Budget.fresh(spawn.goalFrame().budget()),
+          spawn.firstWake(),
+          spawn.lineage(),
+          spawn.workingState(),
+          null,
+          null,
+          List.of(),
+          e.timestamp(),
+          e.timestamp());
     }
     if (e.sequence() != state.lastSequence() + 1) {
       throw new IllegalStateException(
           "event " + e.sequence() + " cannot follow sequence " + state.lastSequence());
     }
     if (!e.prevHash().equals(state.lastHash())) {
-      throw new IllegalStateException("event " + e.sequence() + " does not link to its predecessor");
+      throw new IllegalStateException(
+          "event " + e.sequence() + " does not link to its predecessor");
     }
     if (state.status().isTerminal()) {
       throw new IllegalStateException(
-          "no event may follow a " + state.status() + " continuation (got " + e.type().wire() + ")");
+          "no event may follow a "
+              + state.status()
+              + " continuation (got "
+              + e.type().wire()
+              + ")");
     }
     var next = new Builder(state, e);
     switch (e.payload()) {
-      case EventPayload.Spawn s -> throw new IllegalStateException("spawn may only be the first event");
+      case EventPayload.Spawn s ->
+          throw new IllegalStateException("spawn may only be the first event");
       case EventPayload.Woken w -> {
         next.status = Status.RUNNING;
         next.wakeCondition = null;
@@ -138,10 +159,23 @@ public final class ContinuationFold {
     }
 
     Continuation build() {
-      return new Continuation(base.id(), base.tenant(), base.goalFrame(), status,
-          Math.max(base.generation(), event.generation()), event.sequence(), event.hash(), budget,
-          wakeCondition, lineage, workingState, result, currentWakeId, recentWakeIds,
-          base.createdAt(), event.timestamp());
+      return new Continuation(
+          base.id(),
+          base.tenant(),
+          base.goalFrame(),
+          status,
+          Math.max(base.generation(), event.generation()),
+          event.sequence(),
+          event.hash(),
+          budget,
+          wakeCondition,
+          lineage,
+          workingState,
+          result,
+          currentWakeId,
+          recentWakeIds,
+          base.createdAt(),
+          event.timestamp());
     }
   }
 }

@@ -50,7 +50,9 @@ public record GoalFrame(
     Objects.requireNonNull(budget, "budget");
     audience = audience == null ? "" : audience;
     deliverableSchema =
-        deliverableSchema == null ? JsonNodeFactory.instance.objectNode() : deliverableSchema.deepCopy();
+        deliverableSchema == null
+            ? JsonNodeFactory.instance.objectNode()
+            : deliverableSchema.deepCopy();
     constraints = constraints == null ? List.of() : List.copyOf(constraints);
     channels = channels == null ? List.of() : List.copyOf(channels);
     successCriteria = successCriteria == null ? List.of() : List.copyOf(successCriteria);

@@ -7,7 +7,8 @@ import java.util.Objects;
  * Where a continuation sits in its family tree: the continuations it was forked or merged from, the
  * children it spawned, and the root of the tree (itself, for a root).
  */
-public record Lineage(List<ContinuationId> parents, List<ContinuationId> children, ContinuationId root) {
+public record Lineage(
+    List<ContinuationId> parents, List<ContinuationId> children, ContinuationId root) {
 
   public Lineage {
     parents = List.copyOf(parents);

@@ -17,7 +17,10 @@ public record TenantId(String value) {
     Objects.requireNonNull(value, "tenant");
     if (!VALID.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          "tenant must match " + VALID.pattern() + " (lower-case letters, digits, '-', '_'): " + value);
+          "tenant must match "
+              + VALID.pattern()
+              + " (lower-case letters, digits, '-', '_'): "
+              + value);
     }
   }
 

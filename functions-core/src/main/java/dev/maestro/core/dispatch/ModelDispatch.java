@@ -30,8 +30,15 @@ public interface ModelDispatch {
 
   /** The answer and its metering. */
   record Response(
-      String text, String provider, String modelId, long tokensIn, long tokensOut, long latencyMs,
-      BigDecimal usd, String safetyOutcome, boolean local) {}
+      String text,
+      String provider,
+      String modelId,
+      long tokensIn,
+      long tokensOut,
+      long latencyMs,
+      BigDecimal usd,
+      String safetyOutcome,
+      boolean local) {}
 
   Response call(Request request);
 }

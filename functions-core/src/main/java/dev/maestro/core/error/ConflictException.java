@@ -1,6 +1,9 @@
 package dev.maestro.core.error;
 
-/** A write collided with a different value already stored (a taken sequence, an existing id, a held lease). */
+/**
+ * A write collided with a different value already stored (a taken sequence, an existing id, a held
+ * lease).
+ */
 public non-sealed class ConflictException extends MaestroException {
 
   public ConflictException(String message) {

@@ -8,7 +8,9 @@ import java.util.List;
  */
 public final class InvalidInputException extends MaestroException {
 
-  /** One offending field: a JSON pointer (e.g. {@code /budget/maxUsd}) and what is wrong with it. */
+  /**
+   * One offending field: a JSON pointer (e.g. {@code /budget/maxUsd}) and what is wrong with it.
+   */
   public record FieldError(String pointer, String detail) {}
 
   private final List<FieldError> errors;
@@ -37,7 +39,9 @@ public final class InvalidInputException extends MaestroException {
   private static String summarize(List<FieldError> errors) {
     return errors.isEmpty()
         ? "invalid input"
-        : errors.get(0).pointer() + ": " + errors.get(0).detail()
+        : errors.get(0).pointer()
+            + ": "
+            + errors.get(0).detail()
             + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
   }
 }

@@ -1,6 +1,9 @@
 package dev.maestro.core.error;
 
-/** The named continuation (or other resource) does not exist for the caller's tenant. Another tenant's data is reported the same way. */
+/**
+ * The named continuation (or other resource) does not exist for the caller's tenant. Another
+ * tenant's data is reported the same way.
+ */
 public final class NotFoundException extends MaestroException {
 
   public NotFoundException(String message) {

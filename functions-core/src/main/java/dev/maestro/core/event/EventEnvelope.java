@@ -55,7 +55,8 @@ public record EventEnvelope(
     if (generation < 0) throw new IllegalArgumentException("generation must be >= 0");
     if (sequence < 1) throw new IllegalArgumentException("sequence starts at 1");
     if (payload.type() != type) {
-      throw new IllegalArgumentException("type " + type.wire() + " does not match payload " + payload.type().wire());
+      throw new IllegalArgumentException(
+          "type " + type.wire() + " does not match payload " + payload.type().wire());
     }
   }
 
@@ -72,8 +73,19 @@ public record EventEnvelope(
       EventPayload payload,
       String prevHash) {
     var unsealed =
-        new EventEnvelope(continuationId, tenant, generation, sequence, payload.type(), timestamp,
-            traceId, spanId, runtime, payload, prevHash, "");
+        new EventEnvelope(
+            continuationId,
+            tenant,
+            generation,
+            sequence,
+            payload.type(),
+            timestamp,
+            traceId,
+            spanId,
+            runtime,
+            payload,
+            prevHash,
+            "");
     return unsealed.withHash(unsealed.computeHash());
   }
 
@@ -93,8 +105,19 @@ public record EventEnvelope(
       @JsonProperty(value = "prevHash", required = true) String prevHash,
       @JsonProperty(value = "hash", required = true) String hash) {
     EventPayload body = Json.convert(payload, type.payloadType());
-    return new EventEnvelope(continuationId, tenant, generation, sequence, type, timestamp, traceId,
-        spanId, runtime, body, prevHash, hash);
+    return new EventEnvelope(
+        continuationId,
+        tenant,
+        generation,
+        sequence,
+        type,
+        timestamp,
+        traceId,
+        spanId,
+        runtime,
+        body,
+        prevHash,
+        hash);
   }
 
   /** SHA-256 (hex) over the canonical JSON of every field but {@code hash}. */
@@ -125,7 +148,18 @@ public record EventEnvelope(
   }
 
   private EventEnvelope withHash(String newHash) {
-    return new EventEnvelope(continuationId, tenant, generation, sequence, type, timestamp, traceId,
-        spanId, runtime, payload, prevHash, newHash);
+    return new EventEnvelope(
+        continuationId,
+        tenant,
+        generation,
+        sequence,
+        type,
+        timestamp,
+        traceId,
+        spanId,
+        runtime,
+        payload,
+        prevHash,
+        newHash);
   }
 }

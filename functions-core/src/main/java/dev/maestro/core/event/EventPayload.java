@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The body of an event: one record per {@link EventType}. Payloads are facts in the past tense;
- * the fold ({@code ContinuationFold}) turns a sequence of them into a continuation's state.
+ * The body of an event: one record per {@link EventType}. Payloads are facts in the past tense; the
+ * fold ({@code ContinuationFold}) turns a sequence of them into a continuation's state.
  */
 public sealed interface EventPayload {
 
@@ -41,7 +41,8 @@ public sealed interface EventPayload {
   }
 
   /** A wake was accepted and a tick started (or resumed, after a worker died mid-tick). */
-  record Woken(String wakeId, WakeKind kind, String channel, JsonNode payload) implements EventPayload {
+  record Woken(String wakeId, WakeKind kind, String channel, JsonNode payload)
+      implements EventPayload {
     public Woken {
       Objects.requireNonNull(wakeId, "wakeId");
       Objects.requireNonNull(kind, "kind");
@@ -116,7 +117,8 @@ public sealed interface EventPayload {
   }
 
   /** A child was forked from this continuation at {@code atSequence}, with a budget carved out. */
-  record Forked(ContinuationId child, long atSequence, BudgetLimits childBudget) implements EventPayload {
+  record Forked(ContinuationId child, long atSequence, BudgetLimits childBudget)
+      implements EventPayload {
     public Forked {
       Objects.requireNonNull(child, "child");
       Objects.requireNonNull(childBudget, "childBudget");
@@ -171,8 +173,11 @@ public sealed interface EventPayload {
     }
   }
 
-  /** Money was spent: {@code usd} at {@code priceTable}'s list prices for the call {@code callId}. */
-  record BudgetCharged(String callId, BigDecimal usd, long tokensIn, long tokensOut, String priceTable)
+  /**
+   * Money was spent: {@code usd} at {@code priceTable}'s list prices for the call {@code callId}.
+   */
+  record BudgetCharged(
+      String callId, BigDecimal usd, long tokensIn, long tokensOut, String priceTable)
       implements EventPayload {
     public BudgetCharged {
       Objects.requireNonNull(callId, "callId");
@@ -188,7 +193,8 @@ public sealed interface EventPayload {
   }
 
   /** A human sent a signal ({@code approve}, {@code redirect} or {@code kill}). */
-  record HumanSignal(String signalId, String kind, String by, JsonNode body) implements EventPayload {
+  record HumanSignal(String signalId, String kind, String by, JsonNode body)
+      implements EventPayload {
     public HumanSignal {
       Objects.requireNonNull(signalId, "signalId");
       Objects.requireNonNull(kind, "kind");

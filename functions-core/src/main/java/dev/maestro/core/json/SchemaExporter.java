@@ -74,15 +74,16 @@ import java.util.stream.Stream;
  * branch can match; an OpenAPI-style {@code discriminator} annotation ({@code propertyName} and
  * {@code mapping}) names the branch for code generators that use it, and is ignored by validators.
  *
- * <p><b>The envelope.</b> {@code EventEnvelope.schema.json} describes the envelope's fields once and
- * adds a {@code oneOf} with one branch per event type, pinning {@code type} to that type's wire name
- * and {@code payload} to that type's payload schema: a schema per event type, folded into one
+ * <p><b>The envelope.</b> {@code EventEnvelope.schema.json} describes the envelope's fields once
+ * and adds a {@code oneOf} with one branch per event type, pinning {@code type} to that type's wire
+ * name and {@code payload} to that type's payload schema: a schema per event type, folded into one
  * document. This is chosen over a {@code payload} that is a bare {@code oneOf} of all payloads
  * because it states the coupling the reader enforces (the payload's Java type is selected by {@code
  * type}): a {@code kill} envelope carrying a {@code model_call} payload is invalid, which a
- * type-blind {@code oneOf} would accept. No {@code discriminator} annotation is added there, because
- * the discriminating property sits beside the payload rather than inside it. Each payload is also
- * exported on its own ({@code EventPayload.<Name>.schema.json}) for consumers of one event type.
+ * type-blind {@code oneOf} would accept. No {@code discriminator} annotation is added there,
+ * because the discriminating property sits beside the payload rather than inside it. Each payload
+ * is also exported on its own ({@code EventPayload.<Name>.schema.json}) for consumers of one event
+ * type.
  *
  * <p>Output is deterministic: keys sorted, {@code required} lists sorted, two-space indentation,
  * {@code \n} line ends and a trailing newline. Regenerate with {@link #REGENERATE_COMMAND}.
@@ -106,13 +107,27 @@ public final class SchemaExporter {
   static final Map<Class<?>, Set<String>> OPTIONAL =
       Map.of(
           GoalFrame.class,
-          Set.of("audience", "deliverableSchema", "constraints", "channels", "deadline",
-              "successCriteria", "policyClass", "region", "recipe", "parameters"),
-          Continuation.class, Set.of("wakeCondition", "result", "currentWakeId", "recentWakeIds"),
-          Wake.class, Set.of("payload"),
-          WakeCondition.Stream.class, Set.of("predicate"),
-          EventPayload.Slept.class, Set.of("workingState"),
-          EventPayload.Completed.class, Set.of("workingState"));
+          Set.of(
+              "audience",
+              "deliverableSchema",
+              "constraints",
+              "channels",
+              "deadline",
+              "successCriteria",
+              "policyClass",
+              "region",
+              "recipe",
+              "parameters"),
+          Continuation.class,
+          Set.of("wakeCondition", "result", "currentWakeId", "recentWakeIds"),
+          Wake.class,
+          Set.of("payload"),
+          WakeCondition.Stream.class,
+          Set.of("predicate"),
+          EventPayload.Slept.class,
+          Set.of("workingState"),
+          EventPayload.Completed.class,
+          Set.of("workingState"));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */
   private static final Map<Class<?>, String> STRING_PATTERNS =
@@ -141,7 +156,8 @@ public final class SchemaExporter {
     Files.createDirectories(dir);
     SortedMap<String, String> files = render();
     try (Stream<Path> existing = Files.list(dir)) {
-      for (Path stale : existing.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+      for (Path stale :
+          existing.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
         if (!files.containsKey(stale.getFileName().toString())) Files.delete(stale);
       }
     }
@@ -154,8 +170,17 @@ public final class SchemaExporter {
   public static SortedMap<String, Class<?>> exportedTypes() {
     var types = new TreeMap<String, Class<?>>();
     for (Class<?> type :
-        List.of(GoalFrame.class, BudgetLimits.class, Budget.class, Spend.class, Lineage.class,
-            Lease.class, Continuation.class, Wake.class, WakeCondition.class, EventEnvelope.class)) {
+        List.of(
+            GoalFrame.class,
+            BudgetLimits.class,
+            Budget.class,
+            Spend.class,
+            Lineage.class,
+            Lease.class,
+            Continuation.class,
+            Wake.class,
+            WakeCondition.class,
+            EventEnvelope.class)) {
       types.put(schemaName(type), type);
     }
     for (EventType type : EventType.values()) {
@@ -211,15 +236,19 @@ public final class SchemaExporter {
             .with(jackson)
             .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
             .with(Option.DEFINITIONS_FOR_ALL_OBJECTS);
-    builder.forTypesInGeneral()
+    builder
+        .forTypesInGeneral()
         .withDefinitionNamingStrategy(new QualifiedNames())
         .withCustomDefinitionProvider(new Definitions())
         .withTypeAttributeOverride(new Reshape())
         .withDescriptionResolver(scope -> DESCRIPTIONS.get(scope.getType().getErasedType()));
-    builder.forFields()
+    builder
+        .forFields()
         .withRequiredCheck(
-            field -> !OPTIONAL.getOrDefault(field.getDeclaringType().getErasedType(), Set.of())
-                .contains(field.getDeclaredName()));
+            field ->
+                !OPTIONAL
+                    .getOrDefault(field.getDeclaringType().getErasedType(), Set.of())
+                    .contains(field.getDeclaredName()));
     return builder.build();
   }
 
@@ -258,8 +287,8 @@ public final class SchemaExporter {
     }
 
     private static CustomDefinition inline(ObjectNode node) {
-      return new CustomDefinition(node, CustomDefinition.DefinitionType.INLINE,
-          CustomDefinition.AttributeInclusion.NO);
+      return new CustomDefinition(
+          node, CustomDefinition.DefinitionType.INLINE, CustomDefinition.AttributeInclusion.NO);
     }
   }
 
@@ -286,23 +315,35 @@ public final class SchemaExporter {
 
     /** The envelope's fields, plus one branch per event type pairing type and payload. */
     private static void envelope(ObjectNode definition, SchemaGenerationContext context) {
-      ObjectNode properties = definition.withObject("/" + context.getKeyword(SchemaKeyword.TAG_PROPERTIES));
+      ObjectNode properties =
+          definition.withObject("/" + context.getKeyword(SchemaKeyword.TAG_PROPERTIES));
       properties.withObject("/sequence").put(context.getKeyword(SchemaKeyword.TAG_MINIMUM), 1);
       properties.withObject("/generation").put(context.getKeyword(SchemaKeyword.TAG_MINIMUM), 0);
-      properties.withObject("/hash").put(context.getKeyword(SchemaKeyword.TAG_PATTERN), HASH_PATTERN);
-      properties.withObject("/prevHash").put(context.getKeyword(SchemaKeyword.TAG_PATTERN), HASH_PATTERN);
+      properties
+          .withObject("/hash")
+          .put(context.getKeyword(SchemaKeyword.TAG_PATTERN), HASH_PATTERN);
+      properties
+          .withObject("/prevHash")
+          .put(context.getKeyword(SchemaKeyword.TAG_PATTERN), HASH_PATTERN);
       ArrayNode branches = definition.putArray(context.getKeyword(SchemaKeyword.TAG_ONEOF));
       for (EventType eventType : EventType.values()) {
         var branchProperties = NODES.objectNode();
-        branchProperties.putObject("type").put(context.getKeyword(SchemaKeyword.TAG_CONST), eventType.wire());
-        branchProperties.set("payload",
-            context.createDefinitionReference(context.getTypeContext().resolve(eventType.payloadType())));
-        branches.addObject().set(context.getKeyword(SchemaKeyword.TAG_PROPERTIES), branchProperties);
+        branchProperties
+            .putObject("type")
+            .put(context.getKeyword(SchemaKeyword.TAG_CONST), eventType.wire());
+        branchProperties.set(
+            "payload",
+            context.createDefinitionReference(
+                context.getTypeContext().resolve(eventType.payloadType())));
+        branches
+            .addObject()
+            .set(context.getKeyword(SchemaKeyword.TAG_PROPERTIES), branchProperties);
       }
     }
 
     /** A sealed interface with a type property: oneOf its members, with a discriminator hint. */
-    private static void union(ObjectNode definition, Class<?> erased, SchemaGenerationContext context) {
+    private static void union(
+        ObjectNode definition, Class<?> erased, SchemaGenerationContext context) {
       definition.remove(context.getKeyword(SchemaKeyword.TAG_TYPE));
       definition.remove(context.getKeyword(SchemaKeyword.TAG_PROPERTIES));
       definition.remove(context.getKeyword(SchemaKeyword.TAG_ADDITIONAL_PROPERTIES));
@@ -311,7 +352,8 @@ public final class SchemaExporter {
       discriminator.put("propertyName", typeProperty(erased));
       ObjectNode mapping = discriminator.putObject("mapping");
       for (var member : members(erased).entrySet()) {
-        branches.add(context.createDefinitionReference(context.getTypeContext().resolve(member.getValue())));
+        branches.add(
+            context.createDefinitionReference(context.getTypeContext().resolve(member.getValue())));
         mapping.put(member.getKey(), "#/$defs/" + schemaName(member.getValue()));
       }
     }
@@ -325,8 +367,10 @@ public final class SchemaExporter {
               .filter(e -> e.getValue() == erased)
               .map(Map.Entry::getKey)
               .findFirst()
-              .orElseThrow(() -> new IllegalStateException(erased + " is not named in @JsonSubTypes"));
-      definition.withObject("/" + context.getKeyword(SchemaKeyword.TAG_PROPERTIES))
+              .orElseThrow(
+                  () -> new IllegalStateException(erased + " is not named in @JsonSubTypes"));
+      definition
+          .withObject("/" + context.getKeyword(SchemaKeyword.TAG_PROPERTIES))
           .putObject(property)
           .put(context.getKeyword(SchemaKeyword.TAG_CONST), name);
       definition.withArray(context.getKeyword(SchemaKeyword.TAG_REQUIRED)).add(property);
@@ -406,25 +450,42 @@ public final class SchemaExporter {
 
   private static Map<Class<?>, String> descriptions() {
     var d = new LinkedHashMap<Class<?>, String>();
-    d.put(GoalFrame.class, "What a continuation is for: objective, audience, deliverable schema, "
-        + "constraints, channels, budget, deadline, success criteria, policy class, region and recipe.");
-    d.put(BudgetLimits.class, "Spend limits: maxUsd is the hard cap, softUsd the downshift threshold, "
-        + "maxTokens caps input plus output tokens.");
+    d.put(
+        GoalFrame.class,
+        "What a continuation is for: objective, audience, deliverable schema, "
+            + "constraints, channels, budget, deadline, success criteria, policy class, region and recipe.");
+    d.put(
+        BudgetLimits.class,
+        "Spend limits: maxUsd is the hard cap, softUsd the downshift threshold, "
+            + "maxTokens caps input plus output tokens.");
     d.put(Budget.class, "Limits and spend together, folded from spawn and budget_charge events.");
-    d.put(Spend.class, "What has been spent so far: dollars at list prices, tokens and model calls.");
+    d.put(
+        Spend.class, "What has been spent so far: dollars at list prices, tokens and model calls.");
     d.put(Lineage.class, "Parents, children and root of a continuation's family tree.");
-    d.put(Lease.class, "Exclusive right to run a tick until expiresAt; generation is the fencing token.");
-    d.put(Continuation.class, "A continuation's state: the fold of its events (a snapshot is a cache of it).");
+    d.put(
+        Lease.class,
+        "Exclusive right to run a tick until expiresAt; generation is the fencing token.");
+    d.put(
+        Continuation.class,
+        "A continuation's state: the fold of its events (a snapshot is a cache of it).");
     d.put(Wake.class, "Something that may wake a continuation; the id deduplicates redeliveries.");
-    d.put(WakeCondition.class, "What a sleeping or waiting continuation waits for, discriminated by kind.");
+    d.put(
+        WakeCondition.class,
+        "What a sleeping or waiting continuation waits for, discriminated by kind.");
     d.put(WakeCondition.Timer.class, "Wake when the named timer fires, at or after at.");
-    d.put(WakeCondition.Signal.class, "Wake on a human signal of one of kinds (any kind when empty).");
-    d.put(WakeCondition.Stream.class,
+    d.put(
+        WakeCondition.Signal.class,
+        "Wake on a human signal of one of kinds (any kind when empty).");
+    d.put(
+        WakeCondition.Stream.class,
         "Wake on a message on topic whose fields equal every field of predicate.");
     d.put(WakeCondition.Publish.class, "Wake when a sibling publishes to tag.");
-    d.put(WakeCondition.AnyOf.class, "Wake on the first of several conditions (at most one timer).");
-    d.put(EventEnvelope.class, "One event of a continuation's append-only log; hash chains it to "
-        + "prevHash (SHA-256 over the canonical JSON of every other field).");
+    d.put(
+        WakeCondition.AnyOf.class, "Wake on the first of several conditions (at most one timer).");
+    d.put(
+        EventEnvelope.class,
+        "One event of a continuation's append-only log; hash chains it to "
+            + "prevHash (SHA-256 over the canonical JSON of every other field).");
     for (EventType type : EventType.values()) {
       d.put(type.payloadType(), "Payload of a " + type.wire() + " event.");
     }

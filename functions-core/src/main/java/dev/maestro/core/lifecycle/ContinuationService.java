@@ -42,8 +42,13 @@ public final class ContinuationService {
 
   /** The first timer every continuation waits for: due immediately at creation. */
   public static final String START_TIMER = "start";
+
+  /** Prefix of every signal's wake id. */
+  public static final String SIGNAL_PREFIX = "signal-";
+
   /** How many recent events a read returns. */
   public static final int RECENT_EVENTS = 20;
+
   /** The most events one page of {@link #events} returns. */
   public static final int MAX_PAGE = 1000;
 
@@ -58,19 +63,24 @@ public final class ContinuationService {
   }
 
   /**
-   * Creates a continuation for {@code goal} and schedules its first tick. With an idempotency
-   * key, a retry of the same request returns the first result; the same key with a different
-   * request is a conflict.
+   * Creates a continuation for {@code goal} and schedules its first tick. With an idempotency key,
+   * a retry of the same request returns the first result; the same key with a different request is
+   * a conflict.
    */
   public CreateResult create(Principal caller, GoalFrame goal, String idempotencyKey) {
     Instant now = now();
     ContinuationId id = ContinuationId.newId(now, random);
     if (idempotencyKey != null) {
       String fingerprint = fingerprint(goal);
-      var claim = substrate.idempotency().claim(caller.tenant(),
-          new IdempotencyStore.Claim(idempotencyKey, fingerprint, id.value(), now));
+      var claim =
+          substrate
+              .idempotency()
+              .claim(
+                  caller.tenant(),
+                  new IdempotencyStore.Claim(idempotencyKey, fingerprint, id.value(), now));
       if (!claim.requestFingerprint().equals(fingerprint)) {
-        throw new ConflictException("Idempotency-Key " + idempotencyKey + " was already used with a different request");
+        throw new ConflictException(
+            "Idempotency-Key " + idempotencyKey + " was already used with a different request");
       }
       if (!claim.resourceId().equals(id.value())) {
         ContinuationId existing = ContinuationId.of(claim.resourceId());
@@ -80,9 +90,21 @@ public final class ContinuationService {
       }
     }
     var firstWake = new WakeCondition.Timer(START_TIMER, now);
-    var spawn = new EventPayload.Spawn(goal, Lineage.root(id), JsonNodeFactory.instance.objectNode(), firstWake);
-    EventEnvelope event = EventEnvelope.seal(id, caller.tenant(), 0, 1, now, traceId(), spanId(),
-        Runtime.MAESTRO, spawn, EventEnvelope.GENESIS);
+    var spawn =
+        new EventPayload.Spawn(
+            goal, Lineage.root(id), JsonNodeFactory.instance.objectNode(), firstWake);
+    EventEnvelope event =
+        EventEnvelope.seal(
+            id,
+            caller.tenant(),
+            0,
+            1,
+            now,
+            traceId(),
+            spanId(),
+            Runtime.MAESTRO,
+            spawn,
+            EventEnvelope.GENESIS);
     Continuation initial = ContinuationFold.fold(List.of(event));
     try {
       substrate.continuations().create(initial, event);
@@ -90,7 +112,9 @@ public final class ContinuationService {
       // A concurrent retry with the same key created it first.
       return new CreateResult(current(caller, id), true);
     }
-    substrate.scheduler().register(new ScheduledWake(caller.tenant(), id, now, Wake.timer(START_TIMER, now)));
+    substrate
+        .scheduler()
+        .register(new ScheduledWake(caller.tenant(), id, now, Wake.timer(START_TIMER, now)));
     return new CreateResult(initial, false);
   }
 
@@ -98,24 +122,30 @@ public final class ContinuationService {
   public ContinuationView get(Principal caller, ContinuationId id) {
     Continuation state = current(caller, id);
     long from = Math.max(0, state.lastSequence() - RECENT_EVENTS);
-    return new ContinuationView(state, substrate.events().read(caller.tenant(), id, from, RECENT_EVENTS));
+    return new ContinuationView(
+        state, substrate.events().read(caller.tenant(), id, from, RECENT_EVENTS));
   }
 
   /** Events after {@code afterSequence}, at most {@code limit} (1..{@value #MAX_PAGE}). */
-  public List<EventEnvelope> events(Principal caller, ContinuationId id, long afterSequence, int limit) {
+  public List<EventEnvelope> events(
+      Principal caller, ContinuationId id, long afterSequence, int limit) {
     if (afterSequence < 0) throw InvalidInputException.of("/query/after", "must be >= 0");
-    if (limit < 1 || limit > MAX_PAGE) throw InvalidInputException.of("/query/limit", "must be between 1 and " + MAX_PAGE);
+    if (limit < 1 || limit > MAX_PAGE)
+      throw InvalidInputException.of("/query/limit", "must be between 1 and " + MAX_PAGE);
     requireExists(caller, id);
     return substrate.events().read(caller.tenant(), id, afterSequence, limit);
   }
 
   /**
    * Sends a human signal ({@code approve}, {@code redirect}, {@code kill}). It is delivered as a
-   * wake and recorded as a {@code human_signal} event by the next tick. Returns the signal id.
+   * wake and recorded as a {@code human_signal} event by the next tick. A repeated {@code
+   * clientKey} (the caller's idempotency key) names the same signal, which is applied once. Returns
+   * the signal id.
    *
    * @throws ConflictException if the continuation has already finished
    */
-  public String signal(Principal caller, ContinuationId id, String kind, JsonNode body, String signalId) {
+  public String signal(
+      Principal caller, ContinuationId id, String kind, JsonNode body, String clientKey) {
     if (!TickEngine.SIGNAL_KINDS.contains(kind)) {
       throw InvalidInputException.of("/kind", "must be one of " + TickEngine.SIGNAL_KINDS);
     }
@@ -123,37 +153,49 @@ public final class ContinuationService {
     if (state.status().isTerminal()) {
       throw new ConflictException("continuation " + id + " is already " + state.status());
     }
-    String sid = signalId != null ? signalId : "signal-" + randomHex(8);
+    // Namespaced so a client's key can never name one of the continuation's timers ("start",
+    // "timer-N"), which share the Scheduler's key space: a signal must not replace a pending timer.
+    String sid = SIGNAL_PREFIX + (clientKey != null ? clientKey : randomHex(8));
     Instant now = now();
-    substrate.scheduler().register(new ScheduledWake(caller.tenant(), id, now,
-        Wake.signal(sid, kind, now, TickEngine.signalPayload(caller.subject(), body))));
+    substrate
+        .scheduler()
+        .register(
+            new ScheduledWake(
+                caller.tenant(),
+                id,
+                now,
+                Wake.signal(sid, kind, now, TickEngine.signalPayload(caller.subject(), body))));
     return sid;
   }
 
   /** Asks for the continuation to be killed (a {@code kill} signal). Returns the signal id. */
-  public String kill(Principal caller, ContinuationId id, String reason, String signalId) {
+  public String kill(Principal caller, ContinuationId id, String reason, String clientKey) {
     var body = JsonNodeFactory.instance.objectNode();
     if (reason != null) body.put("reason", reason);
-    return signal(caller, id, "kill", body, signalId);
+    return signal(caller, id, "kill", body, clientKey);
   }
 
   private Continuation current(Principal caller, ContinuationId id) {
     Continuation state = requireExists(caller, id);
     while (true) {
-      List<EventEnvelope> page = substrate.events().read(caller.tenant(), id, state.lastSequence(), MAX_PAGE);
+      List<EventEnvelope> page =
+          substrate.events().read(caller.tenant(), id, state.lastSequence(), MAX_PAGE);
       state = ContinuationFold.foldOnto(state, page);
       if (page.size() < MAX_PAGE) return state;
     }
   }
 
   private Continuation requireExists(Principal caller, ContinuationId id) {
-    return substrate.continuations().find(caller.tenant(), id)
+    return substrate
+        .continuations()
+        .find(caller.tenant(), id)
         .orElseThrow(() -> new NotFoundException("no continuation " + id));
   }
 
   private static String fingerprint(GoalFrame goal) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.canonical(goal)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Json.canonical(goal)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by the Java platform", e);
     }
@@ -176,5 +218,4 @@ public final class ContinuationService {
     random.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
-
 }

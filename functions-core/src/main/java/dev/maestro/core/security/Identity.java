@@ -10,8 +10,8 @@ public interface Identity {
   /**
    * Authenticates the value of an HTTP {@code Authorization} header.
    *
-   * @throws dev.maestro.core.error.UnauthorizedException if it is missing, malformed, expired,
-   *     for another audience, or not signed by a trusted issuer
+   * @throws dev.maestro.core.error.UnauthorizedException if it is missing, malformed, expired, for
+   *     another audience, or not signed by a trusted issuer
    */
   Principal authenticate(String authorizationHeader);
 }

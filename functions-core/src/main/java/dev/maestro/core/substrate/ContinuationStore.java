@@ -32,8 +32,8 @@ public interface ContinuationStore {
    * Replaces the snapshot with a newer fold. A snapshot whose {@code lastSequence} is not newer
    * than the stored one is ignored (snapshots only move forward).
    *
-   * @throws dev.maestro.core.error.FencedException if {@code fence} is older than the current
-   *     lease generation
+   * @throws dev.maestro.core.error.FencedException if {@code fence} is older than the current lease
+   *     generation
    * @throws dev.maestro.core.error.NotFoundException if the continuation does not exist
    */
   void saveSnapshot(Continuation snapshot, long fence);

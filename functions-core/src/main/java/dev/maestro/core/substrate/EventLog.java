@@ -6,21 +6,21 @@ import dev.maestro.core.event.EventEnvelope;
 import java.util.List;
 
 /**
- * A continuation's append-only, hash-chained event log, partitioned by (tenant, continuation).
- * See ADR-0002 (event model and hashing) and ADR-0003 (fencing).
+ * A continuation's append-only, hash-chained event log, partitioned by (tenant, continuation). See
+ * ADR-0002 (event model and hashing) and ADR-0003 (fencing).
  */
 public interface EventLog {
 
   /**
-   * Appends a batch of events atomically: all or none. The batch must be for one continuation,
-   * with contiguous sequences, every event carrying {@code fence} as its generation.
+   * Appends a batch of events atomically: all or none. The batch must be for one continuation, with
+   * contiguous sequences, every event carrying {@code fence} as its generation.
    *
    * <p>Idempotent on (continuation, sequence): an event identical to the stored one (same hash) is
    * a no-op; a different event at a taken sequence is a conflict. The first new event must follow
    * the stored last event (no gap) and link to its hash.
    *
-   * @throws dev.maestro.core.error.FencedException if {@code fence} is older than the current
-   *     lease generation (a zombie writer); nothing is written
+   * @throws dev.maestro.core.error.FencedException if {@code fence} is older than the current lease
+   *     generation (a zombie writer); nothing is written
    * @throws dev.maestro.core.error.ConflictException on a different event at a taken sequence, a
    *     gap, or a broken hash link; nothing is written
    * @throws dev.maestro.core.error.NotFoundException if the continuation does not exist
@@ -36,16 +36,23 @@ public interface EventLog {
   List<EventEnvelope> read(TenantId tenant, ContinuationId id, long afterSequence, int limit);
 
   /** Validates an append batch's shape (the {@link IllegalArgumentException} cases above). */
-  static void checkBatch(TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> events) {
+  static void checkBatch(
+      TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> events) {
     if (events.isEmpty()) throw new IllegalArgumentException("an append needs at least one event");
     long expected = events.get(0).sequence();
     for (EventEnvelope e : events) {
       if (!e.tenant().equals(tenant) || !e.continuationId().equals(id)) {
-        throw new IllegalArgumentException("every event of a batch must belong to " + tenant + "/" + id);
+        throw new IllegalArgumentException(
+            "every event of a batch must belong to " + tenant + "/" + id);
       }
       if (e.generation() != fence) {
         throw new IllegalArgumentException(
-            "event " + e.sequence() + " carries generation " + e.generation() + ", not the fence " + fence);
+            "event "
+                + e.sequence()
+                + " carries generation "
+                + e.generation()
+                + ", not the fence "
+                + fence);
       }
       if (e.sequence() != expected++) {
         throw new IllegalArgumentException("a batch's sequences must be contiguous");

@@ -6,8 +6,11 @@ import dev.maestro.core.wake.Wake;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A wake to deliver to a continuation at or after {@code dueAt}. Keyed by (tenant, id, wake id). */
-public record ScheduledWake(TenantId tenant, ContinuationId continuationId, Instant dueAt, Wake wake) {
+/**
+ * A wake to deliver to a continuation at or after {@code dueAt}. Keyed by (tenant, id, wake id).
+ */
+public record ScheduledWake(
+    TenantId tenant, ContinuationId continuationId, Instant dueAt, Wake wake) {
   public ScheduledWake {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(continuationId, "continuationId");

@@ -5,8 +5,8 @@ import dev.maestro.core.continuation.TenantId;
 import java.util.List;
 
 /**
- * Delivers wakes later: timers for sleeps, and (with {@code dueAt = now}) signals that must reach
- * a continuation through the lease-holding tick path. Delivery is at least once.
+ * Delivers wakes later: timers for sleeps, and (with {@code dueAt = now}) signals that must reach a
+ * continuation through the lease-holding tick path. Delivery is at least once.
  */
 public interface Scheduler {
 

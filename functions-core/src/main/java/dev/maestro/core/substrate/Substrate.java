@@ -7,7 +7,10 @@ import java.util.Objects;
  * bundled so the tick engine and the API are wired once. See ADR-0001.
  */
 public record Substrate(
-    ContinuationStore continuations, EventLog events, Scheduler scheduler, IdempotencyStore idempotency) {
+    ContinuationStore continuations,
+    EventLog events,
+    Scheduler scheduler,
+    IdempotencyStore idempotency) {
   public Substrate {
     Objects.requireNonNull(continuations, "continuations");
     Objects.requireNonNull(events, "events");

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * A {@link Scheduler} whose substrate holds the timers itself and is polled for due ones (the
- * embedded runtime; a cloud scheduler pushes instead). A due wake stays due until acknowledged,
- * so a worker that dies before acknowledging has it redelivered.
+ * embedded runtime; a cloud scheduler pushes instead). A due wake stays due until acknowledged, so
+ * a worker that dies before acknowledging has it redelivered.
  */
 public interface TimerQueue extends Scheduler {
 

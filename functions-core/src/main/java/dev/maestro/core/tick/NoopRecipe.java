@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The lifecycle recipe: the first tick sleeps for {@code parameters.sleep} (an ISO-8601 duration,
@@ -15,6 +17,7 @@ public final class NoopRecipe implements Recipe {
 
   public static final String NAME = "noop";
   static final Duration DEFAULT_SLEEP = Duration.ofSeconds(30);
+  private static final Duration MAX_DURATION = Duration.ofDays(365);
 
   @Override
   public String name() {
@@ -30,29 +33,41 @@ public final class NoopRecipe implements Recipe {
     if (ticks == 1) {
       Duration sleep = duration(params, "sleep", DEFAULT_SLEEP);
       state.put("phase", "slept");
-      return new StepResult.Sleep(context.timerAt(context.now().plus(sleep)), "noop: sleeping " + sleep, state);
+      return new StepResult.Sleep(
+          context.timerAt(context.now().plus(sleep)), "noop: sleeping " + sleep, state);
     }
     state.put("phase", "done");
     ObjectNode result =
-        JsonNodeFactory.instance.objectNode().put("summary", "noop lifecycle finished").put("ticks", ticks);
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("summary", "noop lifecycle finished")
+            .put("ticks", ticks);
     return new StepResult.Complete(result, state);
   }
 
-  /** Validates {@code parameters} for this recipe; returns an error message or null. */
-  public static String validate(JsonNode params) {
-    for (String field : new String[] {"sleep", "stepDelay"}) {
+  @Override
+  public Map<String, String> parameterProblems(JsonNode params) {
+    var problems = new TreeMap<String, String>();
+    for (var it = params.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!field.equals("sleep") && !field.equals("stepDelay")) {
+        problems.put(field, "is not a parameter of the noop recipe (sleep, stepDelay)");
+        continue;
+      }
       JsonNode value = params.get(field);
-      if (value == null) continue;
-      if (!value.isTextual()) return field + " must be an ISO-8601 duration string such as PT30S";
+      if (!value.isTextual()) {
+        problems.put(field, "must be an ISO-8601 duration string such as PT30S");
+        continue;
+      }
       try {
         Duration d = Duration.parse(value.asText());
-        if (d.isNegative()) return field + " must not be negative";
-        if (d.compareTo(Duration.ofDays(365)) > 0) return field + " must be at most 365 days";
+        if (d.isNegative()) problems.put(field, "must not be negative");
+        else if (d.compareTo(MAX_DURATION) > 0) problems.put(field, "must be at most 365 days");
       } catch (DateTimeParseException e) {
-        return field + " must be an ISO-8601 duration string such as PT30S";
+        problems.put(field, "must be an ISO-8601 duration string such as PT30S");
       }
     }
-    return null;
+    return problems;
   }
 
   private static Duration duration(JsonNode params, String field, Duration fallback) {

@@ -18,7 +18,8 @@ public final class Recipes {
   public static Recipes of(Recipe... recipes) {
     var map = new TreeMap<String, Recipe>();
     for (Recipe r : recipes) {
-      if (map.put(r.name(), r) != null) throw new IllegalArgumentException("duplicate recipe " + r.name());
+      if (map.put(r.name(), r) != null)
+        throw new IllegalArgumentException("duplicate recipe " + r.name());
     }
     return new Recipes(map);
   }

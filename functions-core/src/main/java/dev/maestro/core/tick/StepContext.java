@@ -44,8 +44,8 @@ public final class StepContext {
   }
 
   /**
-   * Records an effect (model call, tool call, budget charge, publish, fork, non-fatal error). It
-   * is appended with the tick's closing event, atomically.
+   * Records an effect (model call, tool call, budget charge, publish, fork, non-fatal error). It is
+   * appended with the tick's closing event, atomically.
    *
    * @throws IllegalArgumentException for lifecycle events, which only the engine writes
    */

@@ -7,7 +7,9 @@ import java.util.Objects;
 /** How a step ends: sleep or wait for a condition, complete with a result, or fail. */
 public sealed interface StepResult {
 
-  /** Sleep (timer) or wait (signal, stream, publish) until {@code until}; save {@code workingState}. */
+  /**
+   * Sleep (timer) or wait (signal, stream, publish) until {@code until}; save {@code workingState}.
+   */
   record Sleep(WakeCondition until, String reason, JsonNode workingState) implements StepResult {
     public Sleep {
       Objects.requireNonNull(until, "until");

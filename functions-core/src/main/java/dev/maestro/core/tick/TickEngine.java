@@ -84,11 +84,13 @@ public final class TickEngine {
   public TickOutcome deliver(ContinuationRef ref, Wake wake) {
     Optional<Continuation> snapshot = substrate.continuations().find(ref.tenant(), ref.id());
     if (snapshot.isEmpty()) return new TickOutcome.Ignored("no such continuation");
-    if (snapshot.get().status().isTerminal()) return new TickOutcome.Ignored("continuation is " + snapshot.get().status());
+    if (snapshot.get().status().isTerminal())
+      return new TickOutcome.Ignored("continuation is " + snapshot.get().status());
 
     Lease lease;
     try {
-      lease = substrate.continuations().acquireLease(ref.tenant(), ref.id(), holder, leaseTtl, now());
+      lease =
+          substrate.continuations().acquireLease(ref.tenant(), ref.id(), holder, leaseTtl, now());
     } catch (LeaseHeldException held) {
       return retryAfter(ref, held);
     } catch (NotFoundException gone) {
@@ -118,10 +120,21 @@ public final class TickEngine {
     }
     ensureTimer(ref, state);
     if (state.currentWakeId() != null) {
-      Instant at = substrate.continuations().currentLease(ref.tenant(), ref.id())
-          .map(Lease::expiresAt).filter(now()::isBefore).orElse(now());
-      substrate.scheduler().register(new ScheduledWake(ref.tenant(), ref.id(), at,
-          new Wake(state.currentWakeId(), WakeKind.TIMER, "resume", at, null)));
+      Instant at =
+          substrate
+              .continuations()
+              .currentLease(ref.tenant(), ref.id())
+              .map(Lease::expiresAt)
+              .filter(now()::isBefore)
+              .orElse(now());
+      substrate
+          .scheduler()
+          .register(
+              new ScheduledWake(
+                  ref.tenant(),
+                  ref.id(),
+                  at,
+                  new Wake(state.currentWakeId(), WakeKind.TIMER, "resume", at, null)));
     }
   }
 
@@ -131,17 +144,23 @@ public final class TickEngine {
    * registered itself, due at once, can arrive before the release).
    */
   private TickOutcome retryAfter(ContinuationRef ref, LeaseHeldException held) {
-    boolean ours = substrate.continuations().currentLease(ref.tenant(), ref.id())
-        .filter(l -> l.holder().equals(holder)).isPresent();
+    boolean ours =
+        substrate
+            .continuations()
+            .currentLease(ref.tenant(), ref.id())
+            .filter(l -> l.holder().equals(holder))
+            .isPresent();
     if (ours) {
       Instant soon = now().plus(OWN_LEASE_RETRY);
-      return new TickOutcome.Retry(soon.isBefore(held.expiresAt()) ? soon : held.expiresAt(),
+      return new TickOutcome.Retry(
+          soon.isBefore(held.expiresAt()) ? soon : held.expiresAt(),
           "lease held by this worker's own tick");
     }
     return new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt());
   }
 
-  private TickOutcome underLease(ContinuationRef ref, Wake wake, Continuation snapshot, Lease lease) {
+  private TickOutcome underLease(
+      ContinuationRef ref, Wake wake, Continuation snapshot, Lease lease) {
     long fence = lease.generation();
     Continuation state = load(ref, snapshot);
     if (state.status().isTerminal()) {
@@ -174,8 +193,10 @@ public final class TickEngine {
 
   private TickOutcome signal(Tick tick, Wake wake) {
     String by = wake.payload().path("by").asText("unknown");
-    JsonNode body = wake.payload().path("body").isMissingNode()
-        ? JsonNodeFactory.instance.objectNode() : wake.payload().get("body");
+    JsonNode body =
+        wake.payload().path("body").isMissingNode()
+            ? JsonNodeFactory.instance.objectNode()
+            : wake.payload().get("body");
     var signal = new EventPayload.HumanSignal(wake.id(), wake.channel(), by, body);
     if ("kill".equals(wake.channel())) {
       String reason = body.path("reason").asText("killed by " + by);
@@ -199,22 +220,28 @@ public final class TickEngine {
     StepResult result;
     List<EventPayload> effects = List.of();
     if (recipe.isEmpty()) {
-      result = new StepResult.Fail("unknown_recipe", "no recipe named " + tick.state.goalFrame().recipe());
+      result =
+          new StepResult.Fail(
+              "unknown_recipe", "no recipe named " + tick.state.goalFrame().recipe());
     } else {
       var context = new StepContext(tick.state, wake, now());
       try {
         result = recipe.get().step(context);
         effects = context.effects();
       } catch (RuntimeException e) {
-        result = new StepResult.Fail("step_failed", e.getClass().getSimpleName() + ": " + e.getMessage());
+        result =
+            new StepResult.Fail(
+                "step_failed", e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
     var batch = new ArrayList<EventPayload>(effects);
-    batch.add(switch (result) {
-      case StepResult.Sleep s -> new EventPayload.Slept(s.until(), s.reason(), s.workingState());
-      case StepResult.Complete c -> new EventPayload.Completed(c.result(), c.workingState());
-      case StepResult.Fail f -> new EventPayload.Failed(f.code(), f.message(), true);
-    });
+    batch.add(
+        switch (result) {
+          case StepResult.Sleep s ->
+              new EventPayload.Slept(s.until(), s.reason(), s.workingState());
+          case StepResult.Complete c -> new EventPayload.Completed(c.result(), c.workingState());
+          case StepResult.Fail f -> new EventPayload.Failed(f.code(), f.message(), true);
+        });
     tick.append(batch);
     return tick.finish();
   }
@@ -224,7 +251,8 @@ public final class TickEngine {
     long from = Math.max(0, state.lastSequence() - PAGE);
     List<EventEnvelope> tail = substrate.events().read(ref.tenant(), ref.id(), from, PAGE + 1);
     for (int i = tail.size() - 1; i >= 0; i--) {
-      if (tail.get(i).payload() instanceof EventPayload.Woken w && w.wakeId().equals(state.currentWakeId())) {
+      if (tail.get(i).payload() instanceof EventPayload.Woken w
+          && w.wakeId().equals(state.currentWakeId())) {
         return new Wake(w.wakeId(), w.kind(), w.channel(), tail.get(i).timestamp(), w.payload());
       }
     }
@@ -235,7 +263,8 @@ public final class TickEngine {
   private Continuation load(ContinuationRef ref, Continuation snapshot) {
     Continuation state = snapshot;
     while (true) {
-      List<EventEnvelope> page = substrate.events().read(ref.tenant(), ref.id(), state.lastSequence(), PAGE);
+      List<EventEnvelope> page =
+          substrate.events().read(ref.tenant(), ref.id(), state.lastSequence(), PAGE);
       state = ContinuationFold.foldOnto(state, page);
       if (page.size() < PAGE) return state;
     }
@@ -243,13 +272,23 @@ public final class TickEngine {
 
   private void ensureTimer(ContinuationRef ref, Continuation state) {
     if (state.wakeCondition() == null) return;
-    state.wakeCondition().timer().ifPresent(t -> substrate.scheduler().register(
-        new ScheduledWake(ref.tenant(), ref.id(), t.at(), Wake.timer(t.timerId(), t.at()))));
+    state
+        .wakeCondition()
+        .timer()
+        .ifPresent(
+            t ->
+                substrate
+                    .scheduler()
+                    .register(
+                        new ScheduledWake(
+                            ref.tenant(), ref.id(), t.at(), Wake.timer(t.timerId(), t.at()))));
   }
 
   private void cancelTimer(ContinuationRef ref, WakeCondition condition) {
     if (condition == null) return;
-    condition.timer().ifPresent(t -> substrate.scheduler().cancel(ref.tenant(), ref.id(), t.timerId()));
+    condition
+        .timer()
+        .ifPresent(t -> substrate.scheduler().cancel(ref.tenant(), ref.id(), t.timerId()));
   }
 
   private void saveSnapshot(Continuation state, long fence) {
@@ -297,8 +336,9 @@ public final class TickEngine {
       Instant at = now();
       String span = newSpanId();
       for (EventPayload p : payloads) {
-        EventEnvelope e = EventEnvelope.seal(ref.id(), ref.tenant(), fence, ++seq, at, traceId, span,
-            Runtime.MAESTRO, p, prev);
+        EventEnvelope e =
+            EventEnvelope.seal(
+                ref.id(), ref.tenant(), fence, ++seq, at, traceId, span, Runtime.MAESTRO, p, prev);
         sealed.add(e);
         prev = e.hash();
       }

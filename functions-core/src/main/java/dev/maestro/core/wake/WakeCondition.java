@@ -87,12 +87,17 @@ public sealed interface WakeCondition {
   record Stream(String topic, JsonNode predicate) implements WakeCondition {
     public Stream {
       Objects.requireNonNull(topic, "topic");
-      predicate = predicate == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : predicate;
+      predicate =
+          predicate == null
+              ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+              : predicate;
     }
 
     @Override
     public boolean matches(Wake wake) {
-      return wake.kind() == WakeKind.STREAM && wake.channel().equals(topic) && contains(wake.payload(), predicate);
+      return wake.kind() == WakeKind.STREAM
+          && wake.channel().equals(topic)
+          && contains(wake.payload(), predicate);
     }
 
     @Override
@@ -135,7 +140,8 @@ public sealed interface WakeCondition {
   record AnyOf(List<WakeCondition> anyOf) implements WakeCondition {
     public AnyOf {
       anyOf = List.copyOf(anyOf);
-      if (anyOf.isEmpty()) throw new IllegalArgumentException("any_of needs at least one condition");
+      if (anyOf.isEmpty())
+        throw new IllegalArgumentException("any_of needs at least one condition");
       if (anyOf.stream().filter(c -> c instanceof Timer).count() > 1) {
         throw new IllegalArgumentException("any_of holds at most one timer");
       }

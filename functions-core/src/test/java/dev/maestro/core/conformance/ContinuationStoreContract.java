@@ -20,8 +20,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link dev.maestro.core.substrate.ContinuationStore} records: create (snapshot and spawn together,
- * once), find, forward-only snapshots with fencing, and the recovery scan.
+ * {@link dev.maestro.core.substrate.ContinuationStore} records: create (snapshot and spawn
+ * together, once), find, forward-only snapshots with fencing, and the recovery scan.
  */
 public abstract class ContinuationStoreContract extends SubstrateContract {
 
@@ -29,7 +29,8 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
   void givenANewContinuation_whenCreated_thenItsSnapshotIsFound() {
     var spawned = created(Fixtures.tenant("alpha"));
 
-    assertThat(continuations().find(spawned.tenant(), spawned.id())).contains(spawned.continuation());
+    assertThat(continuations().find(spawned.tenant(), spawned.id()))
+        .contains(spawned.continuation());
   }
 
   @Test
@@ -42,11 +43,14 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
   @Test
   void givenAnExistingId_whenCreatedAgain_thenConflictAndNeitherSnapshotNorLogChanges() {
     var original = created(Fixtures.tenant("alpha"));
-    var impostor = Fixtures.spawned(original.tenant(), original.id(), later(Duration.ofMinutes(1)), "another objective");
+    var impostor =
+        Fixtures.spawned(
+            original.tenant(), original.id(), later(Duration.ofMinutes(1)), "another objective");
 
     assertThatThrownBy(() -> continuations().create(impostor.continuation(), impostor.spawn()))
         .isInstanceOf(ConflictException.class);
-    assertThat(continuations().find(original.tenant(), original.id())).contains(original.continuation());
+    assertThat(continuations().find(original.tenant(), original.id()))
+        .contains(original.continuation());
     assertThat(log(original.ref())).containsExactly(original.spawn());
   }
 
@@ -102,8 +106,9 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
     events().append(spawned.tenant(), spawned.id(), 0, tail);
     Continuation saved = Fixtures.folded(spawned.continuation(), tail);
     continuations().saveSnapshot(saved, 0);
-    var sameSequence = Fixtures.folded(spawned.continuation(),
-        Fixtures.following(spawned.spawn(), 0, 1, "rewritten"));
+    var sameSequence =
+        Fixtures.folded(
+            spawned.continuation(), Fixtures.following(spawned.spawn(), 0, 1, "rewritten"));
 
     continuations().saveSnapshot(sameSequence, 0);
 
@@ -111,17 +116,25 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
   }
 
   @Test
-  void givenALeaseTakenByAnotherWorker_whenASnapshotIsSavedWithTheOldFence_thenFencedAndUnchanged() {
+  void
+      givenALeaseTakenByAnotherWorker_whenASnapshotIsSavedWithTheOldFence_thenFencedAndUnchanged() {
     var spawned = created(Fixtures.tenant("alpha"));
-    var first = continuations().acquireLease(spawned.tenant(), spawned.id(), "worker-a", Duration.ofSeconds(30), now);
-    continuations().acquireLease(spawned.tenant(), spawned.id(), "worker-b", Duration.ofSeconds(30),
-        first.expiresAt());
+    var first =
+        continuations()
+            .acquireLease(spawned.tenant(), spawned.id(), "worker-a", Duration.ofSeconds(30), now);
+    continuations()
+        .acquireLease(
+            spawned.tenant(), spawned.id(), "worker-b", Duration.ofSeconds(30), first.expiresAt());
     var tail = Fixtures.following(spawned.spawn(), first.generation(), 1);
 
-    assertThatThrownBy(() -> continuations().saveSnapshot(Fixtures.folded(spawned.continuation(), tail),
-            first.generation()))
+    assertThatThrownBy(
+            () ->
+                continuations()
+                    .saveSnapshot(
+                        Fixtures.folded(spawned.continuation(), tail), first.generation()))
         .isInstanceOf(FencedException.class);
-    assertThat(continuations().find(spawned.tenant(), spawned.id())).contains(spawned.continuation());
+    assertThat(continuations().find(spawned.tenant(), spawned.id()))
+        .contains(spawned.continuation());
   }
 
   @Test
@@ -136,7 +149,9 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
   @Test
   void givenCommittedWrites_whenTheProcessRestarts_thenSnapshotLogAndLeaseAreStillThere() {
     var spawned = created(Fixtures.tenant("alpha"));
-    var lease = continuations().acquireLease(spawned.tenant(), spawned.id(), "worker-a", Duration.ofSeconds(30), now);
+    var lease =
+        continuations()
+            .acquireLease(spawned.tenant(), spawned.id(), "worker-a", Duration.ofSeconds(30), now);
     var tail = Fixtures.following(spawned.spawn(), lease.generation(), 4);
     events().append(spawned.tenant(), spawned.id(), lease.generation(), tail);
     Continuation snapshot = Fixtures.folded(spawned.continuation(), tail);
@@ -145,14 +160,16 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
     restart();
 
     assertThat(continuations().find(spawned.tenant(), spawned.id())).contains(snapshot);
-    assertThat(hashes(log(spawned.ref()))).containsExactlyElementsOf(
-        hashes(concat(List.of(spawned.spawn()), tail)));
+    assertThat(hashes(log(spawned.ref())))
+        .containsExactlyElementsOf(hashes(concat(List.of(spawned.spawn()), tail)));
     assertThat(continuations().currentLease(spawned.tenant(), spawned.id())).contains(lease);
   }
 
   @Test
-  void givenUnfinishedAndFinishedContinuationsOfSeveralTenants_whenScannedInPages_thenEveryUnfinishedOneIsListedOnceInOrder() {
-    var tenants = List.of(Fixtures.tenant("alpha"), Fixtures.tenant("beta"), Fixtures.tenant("gamma"));
+  void
+      givenUnfinishedAndFinishedContinuationsOfSeveralTenants_whenScannedInPages_thenEveryUnfinishedOneIsListedOnceInOrder() {
+    var tenants =
+        List.of(Fixtures.tenant("alpha"), Fixtures.tenant("beta"), Fixtures.tenant("gamma"));
     var unfinished = new ArrayList<ContinuationRef>();
     var finished = new HashSet<ContinuationRef>();
     for (TenantId tenant : tenants) {
@@ -188,7 +205,8 @@ public abstract class ContinuationStoreContract extends SubstrateContract {
 
   /** Orders refs the way {@code scanUnfinished} pages them: by tenant, then id. */
   static final Comparator<ContinuationRef> REF_ORDER =
-      Comparator.comparing((ContinuationRef r) -> r.tenant().value()).thenComparing(r -> r.id().value());
+      Comparator.comparing((ContinuationRef r) -> r.tenant().value())
+          .thenComparing(r -> r.id().value());
 
   /** Completes {@code spawned} (a terminal event and its snapshot) and returns its ref. */
   private ContinuationRef completed(Fixtures.Spawned spawned) {

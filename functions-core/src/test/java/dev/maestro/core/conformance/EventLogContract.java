@@ -33,7 +33,8 @@ public abstract class EventLogContract extends SubstrateContract {
   }
 
   @Test
-  void givenAnAppendedBatch_whenTheSameBatchIsAppendedAgain_thenItIsADuplicateAndTheLogIsUnchanged() {
+  void
+      givenAnAppendedBatch_whenTheSameBatchIsAppendedAgain_thenItIsADuplicateAndTheLogIsUnchanged() {
     var spawned = created(Fixtures.tenant("alpha"));
     var batch = Fixtures.following(spawned.spawn(), 0, 3);
     events().append(spawned.tenant(), spawned.id(), 0, batch);
@@ -50,7 +51,9 @@ public abstract class EventLogContract extends SubstrateContract {
     var spawned = created(Fixtures.tenant("alpha"));
     var first = Fixtures.following(spawned.spawn(), 0, 2);
     events().append(spawned.tenant(), spawned.id(), 0, first);
-    events().append(spawned.tenant(), spawned.id(), 0, Fixtures.following(first.get(1), 0, 2, "second"));
+    events()
+        .append(
+            spawned.tenant(), spawned.id(), 0, Fixtures.following(first.get(1), 0, 2, "second"));
 
     AppendResult retry = events().append(spawned.tenant(), spawned.id(), 0, first);
 
@@ -75,7 +78,8 @@ public abstract class EventLogContract extends SubstrateContract {
     var spawned = created(Fixtures.tenant("alpha"));
     var chain = Fixtures.following(spawned.spawn(), 0, 3);
 
-    assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, chain.subList(1, 3)))
+    assertThatThrownBy(
+            () -> events().append(spawned.tenant(), spawned.id(), 0, chain.subList(1, 3)))
         .isInstanceOf(ConflictException.class);
     assertThat(log(spawned.ref())).containsExactly(spawned.spawn());
   }
@@ -83,8 +87,18 @@ public abstract class EventLogContract extends SubstrateContract {
   @Test
   void givenALog_whenABatchLinksToTheLastHashButSkipsASequence_thenConflictAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
-    var skipping = EventEnvelope.seal(spawned.id(), spawned.tenant(), 0, 3, now, "trace", "span", Runtime.MAESTRO,
-        Fixtures.note("skipping", 0), spawned.spawn().hash());
+    var skipping =
+        EventEnvelope.seal(
+            spawned.id(),
+            spawned.tenant(),
+            0,
+            3,
+            now,
+            "trace",
+            "span",
+            Runtime.MAESTRO,
+            Fixtures.note("skipping", 0),
+            spawned.spawn().hash());
 
     assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, List.of(skipping)))
         .isInstanceOf(ConflictException.class);
@@ -94,8 +108,18 @@ public abstract class EventLogContract extends SubstrateContract {
   @Test
   void givenALog_whenTheFirstNewEventDoesNotLinkToTheLastHash_thenConflictAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
-    var unlinked = EventEnvelope.seal(spawned.id(), spawned.tenant(), 0, 2, now, "trace", "span", Runtime.MAESTRO,
-        Fixtures.note("unlinked", 0), "f".repeat(64));
+    var unlinked =
+        EventEnvelope.seal(
+            spawned.id(),
+            spawned.tenant(),
+            0,
+            2,
+            now,
+            "trace",
+            "span",
+            Runtime.MAESTRO,
+            Fixtures.note("unlinked", 0),
+            "f".repeat(64));
 
     assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, List.of(unlinked)))
         .isInstanceOf(ConflictException.class);
@@ -106,10 +130,21 @@ public abstract class EventLogContract extends SubstrateContract {
   void givenABatch_whenALinkInsideItIsBroken_thenConflictAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
     var first = Fixtures.next(spawned.spawn(), 0, Fixtures.note("linked", 0));
-    var unlinked = EventEnvelope.seal(spawned.id(), spawned.tenant(), 0, 3, now, "trace", "span", Runtime.MAESTRO,
-        Fixtures.note("unlinked", 1), spawned.spawn().hash());
+    var unlinked =
+        EventEnvelope.seal(
+            spawned.id(),
+            spawned.tenant(),
+            0,
+            3,
+            now,
+            "trace",
+            "span",
+            Runtime.MAESTRO,
+            Fixtures.note("unlinked", 1),
+            spawned.spawn().hash());
 
-    assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, List.of(first, unlinked)))
+    assertThatThrownBy(
+            () -> events().append(spawned.tenant(), spawned.id(), 0, List.of(first, unlinked)))
         .isInstanceOf(ConflictException.class);
     assertThat(log(spawned.ref())).containsExactly(spawned.spawn());
   }
@@ -127,7 +162,8 @@ public abstract class EventLogContract extends SubstrateContract {
   }
 
   @Test
-  void givenAStoredPrefix_whenABatchOverlapsItWithADifferentEvent_thenConflictAndNoNewEventIsWritten() {
+  void
+      givenAStoredPrefix_whenABatchOverlapsItWithADifferentEvent_thenConflictAndNoNewEventIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
     var stored = Fixtures.following(spawned.spawn(), 0, 2, "stored");
     events().append(spawned.tenant(), spawned.id(), 0, stored);
@@ -151,8 +187,10 @@ public abstract class EventLogContract extends SubstrateContract {
   void givenABatchMixingContinuations_whenAppended_thenRejectedAsMalformedAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
     var other = created(spawned.tenant());
-    var mixed = List.of(Fixtures.next(spawned.spawn(), 0, Fixtures.note("mine", 0)),
-        Fixtures.next(other.spawn(), 0, Fixtures.note("theirs", 0)));
+    var mixed =
+        List.of(
+            Fixtures.next(spawned.spawn(), 0, Fixtures.note("mine", 0)),
+            Fixtures.next(other.spawn(), 0, Fixtures.note("theirs", 0)));
 
     assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, mixed))
         .isInstanceOf(IllegalArgumentException.class);
@@ -161,22 +199,30 @@ public abstract class EventLogContract extends SubstrateContract {
   }
 
   @Test
-  void givenABatchWithNonContiguousSequences_whenAppended_thenRejectedAsMalformedAndNothingIsWritten() {
+  void
+      givenABatchWithNonContiguousSequences_whenAppended_thenRejectedAsMalformedAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
     var chain = Fixtures.following(spawned.spawn(), 0, 3);
 
-    assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), 0, List.of(chain.get(0), chain.get(2))))
+    assertThatThrownBy(
+            () ->
+                events()
+                    .append(spawned.tenant(), spawned.id(), 0, List.of(chain.get(0), chain.get(2))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(log(spawned.ref())).containsExactly(spawned.spawn());
   }
 
   @Test
-  void givenABatchWhoseGenerationIsNotTheFence_whenAppended_thenRejectedAsMalformedAndNothingIsWritten() {
+  void
+      givenABatchWhoseGenerationIsNotTheFence_whenAppended_thenRejectedAsMalformedAndNothingIsWritten() {
     var spawned = created(Fixtures.tenant("alpha"));
-    var lease = continuations().acquireLease(spawned.tenant(), spawned.id(), "worker-a", LeaseContract.TTL, now);
+    var lease =
+        continuations()
+            .acquireLease(spawned.tenant(), spawned.id(), "worker-a", LeaseContract.TTL, now);
     var batch = Fixtures.following(spawned.spawn(), 0, 2);
 
-    assertThatThrownBy(() -> events().append(spawned.tenant(), spawned.id(), lease.generation(), batch))
+    assertThatThrownBy(
+            () -> events().append(spawned.tenant(), spawned.id(), lease.generation(), batch))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(log(spawned.ref())).containsExactly(spawned.spawn());
   }
@@ -213,7 +259,9 @@ public abstract class EventLogContract extends SubstrateContract {
 
     List<EventEnvelope> read = events().read(spawned.tenant(), spawned.id(), 0, 100);
 
-    assertThat(read).extracting(EventEnvelope::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(read)
+        .extracting(EventEnvelope::sequence)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
   }
 
   @Test
@@ -238,7 +286,8 @@ public abstract class EventLogContract extends SubstrateContract {
 
     var paged = new ArrayList<EventEnvelope>();
     long after = 0;
-    for (List<EventEnvelope> page = events().read(spawned.tenant(), spawned.id(), after, 7); !page.isEmpty();
+    for (List<EventEnvelope> page = events().read(spawned.tenant(), spawned.id(), after, 7);
+        !page.isEmpty();
         page = events().read(spawned.tenant(), spawned.id(), after, 7)) {
       assertThat(page).hasSizeLessThanOrEqualTo(7);
       paged.addAll(page);

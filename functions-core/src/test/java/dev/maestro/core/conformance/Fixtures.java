@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Builders for valid domain values used by the conformance kit: a continuation with its sealed
  * {@code spawn} event, correctly chained follow-up events, timers and idempotency claims. Every
- * value is built the way the tick engine builds it (sealed envelopes, the fold for snapshots), so
- * a store that rejects one of them is wrong, not the fixture.
+ * value is built the way the tick engine builds it (sealed envelopes, the fold for snapshots), so a
+ * store that rejects one of them is wrong, not the fixture.
  *
  * <p>Tenants get a random suffix so that a kit run against a shared emulator (one table for every
  * test) never sees another test's rows.
@@ -78,8 +78,19 @@ public final class Fixtures {
 
   /** A small valid goal frame with a $2 budget. */
   public static GoalFrame goalFrame(String objective) {
-    return new GoalFrame(objective, "conformance kit", null, null, null,
-        BudgetLimits.ofUsd(new BigDecimal("2"), 100_000), null, null, null, null, null, null);
+    return new GoalFrame(
+        objective,
+        "conformance kit",
+        null,
+        null,
+        null,
+        BudgetLimits.ofUsd(new BigDecimal("2"), 100_000),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A continuation of {@code tenant} with a fresh id, spawned at {@code at}. */
@@ -92,19 +103,41 @@ public final class Fixtures {
    * (sequence 1, generation 0, linked to the genesis hash) and the snapshot folded from it.
    */
   public static Spawned spawned(TenantId tenant, ContinuationId id, Instant at, String objective) {
-    var payload = new EventPayload.Spawn(goalFrame(objective), Lineage.root(id), workingState(objective),
-        new WakeCondition.Timer("first-" + id.value(), at));
-    EventEnvelope spawn = EventEnvelope.seal(id, tenant, 0, 1, at, "trace-" + id.value(), "span-1",
-        Runtime.MAESTRO, payload, EventEnvelope.GENESIS);
+    var payload =
+        new EventPayload.Spawn(
+            goalFrame(objective),
+            Lineage.root(id),
+            workingState(objective),
+            new WakeCondition.Timer("first-" + id.value(), at));
+    EventEnvelope spawn =
+        EventEnvelope.seal(
+            id,
+            tenant,
+            0,
+            1,
+            at,
+            "trace-" + id.value(),
+            "span-1",
+            Runtime.MAESTRO,
+            payload,
+            EventEnvelope.GENESIS);
     return new Spawned(ContinuationFold.fold(List.of(spawn)), spawn);
   }
 
   /** The next event after {@code previous}: its sequence plus one, linked to its hash. */
   public static EventEnvelope next(EventEnvelope previous, long generation, EventPayload payload) {
     long sequence = previous.sequence() + 1;
-    return EventEnvelope.seal(previous.continuationId(), previous.tenant(), generation, sequence,
-        previous.timestamp().plusMillis(1), previous.traceId(), "span-" + sequence, Runtime.MAESTRO,
-        payload, previous.hash());
+    return EventEnvelope.seal(
+        previous.continuationId(),
+        previous.tenant(),
+        generation,
+        sequence,
+        previous.timestamp().plusMillis(1),
+        previous.traceId(),
+        "span-" + sequence,
+        Runtime.MAESTRO,
+        payload,
+        previous.hash());
   }
 
   /** {@code count} chained note events after {@code previous}, labelled {@link #DEFAULT_LABEL}. */
@@ -116,11 +149,15 @@ public final class Fixtures {
    * {@code count} chained note events after {@code previous}, the n-th carrying {@code (label, n)}
    * so that two batches with different labels differ at every sequence.
    */
-  public static List<EventEnvelope> following(EventEnvelope previous, long generation, int count, String label) {
+  public static List<EventEnvelope> following(
+      EventEnvelope previous, long generation, int count, String label) {
     return following(previous, generation, count, label, 0);
   }
 
-  /** As {@link #following(EventEnvelope, long, int, String)}, numbering the notes from {@code firstN}. */
+  /**
+   * As {@link #following(EventEnvelope, long, int, String)}, numbering the notes from {@code
+   * firstN}.
+   */
   public static List<EventEnvelope> following(
       EventEnvelope previous, long generation, int count, String label, int firstN) {
     var events = new ArrayList<EventEnvelope>(count);
@@ -158,18 +195,23 @@ public final class Fixtures {
   }
 
   /** A timer wake for {@code timerId} of one continuation, due at {@code dueAt}. */
-  public static ScheduledWake timer(TenantId tenant, ContinuationId id, String timerId, Instant dueAt) {
+  public static ScheduledWake timer(
+      TenantId tenant, ContinuationId id, String timerId, Instant dueAt) {
     return new ScheduledWake(tenant, id, dueAt, Wake.timer(timerId, dueAt));
   }
 
-  /** A human-signal wake with a body, due at {@code dueAt} (signals are delivered through timers). */
-  public static ScheduledWake signal(TenantId tenant, ContinuationId id, String signalId, String note, Instant dueAt) {
+  /**
+   * A human-signal wake with a body, due at {@code dueAt} (signals are delivered through timers).
+   */
+  public static ScheduledWake signal(
+      TenantId tenant, ContinuationId id, String signalId, String note, Instant dueAt) {
     var body = JsonNodeFactory.instance.objectNode().put("note", note);
     return new ScheduledWake(tenant, id, dueAt, Wake.signal(signalId, "approve", dueAt, body));
   }
 
   /** An idempotency claim of {@code key} for {@code resourceId}. */
-  public static IdempotencyStore.Claim claim(String key, String fingerprint, String resourceId, Instant at) {
+  public static IdempotencyStore.Claim claim(
+      String key, String fingerprint, String resourceId, Instant at) {
     return new IdempotencyStore.Claim(key, fingerprint, resourceId, at);
   }
 

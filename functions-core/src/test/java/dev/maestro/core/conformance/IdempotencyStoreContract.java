@@ -33,7 +33,11 @@ public abstract class IdempotencyStoreContract extends SubstrateContract {
     Claim first = Fixtures.claim("key-1", "fp-1", "resource-1", now);
     idempotency().claim(tenant, first);
 
-    Claim second = idempotency().claim(tenant, Fixtures.claim("key-1", "fp-2", "resource-2", later(Duration.ofSeconds(5))));
+    Claim second =
+        idempotency()
+            .claim(
+                tenant,
+                Fixtures.claim("key-1", "fp-2", "resource-2", later(Duration.ofSeconds(5))));
 
     assertThat(second).isEqualTo(first);
   }
@@ -55,22 +59,33 @@ public abstract class IdempotencyStoreContract extends SubstrateContract {
 
     restart();
 
-    assertThat(idempotency().claim(tenant, Fixtures.claim("key-1", "fp-2", "resource-2", now))).isEqualTo(first);
+    assertThat(idempotency().claim(tenant, Fixtures.claim("key-1", "fp-2", "resource-2", now)))
+        .isEqualTo(first);
   }
 
   @Test
-  void givenManyRacingClaimsOfOneKey_whenClaimed_thenExactlyOneWinsAndAllGetItBack() throws Exception {
+  void givenManyRacingClaimsOfOneKey_whenClaimed_thenExactlyOneWinsAndAllGetItBack()
+      throws Exception {
     var tenant = Fixtures.tenant("alpha");
     int racers = 8;
-    List<Claim> proposals = IntStream.range(0, racers)
-        .mapToObj(i -> Fixtures.claim("key-1", "fp-" + i, "resource-" + i, now)).toList();
+    List<Claim> proposals =
+        IntStream.range(0, racers)
+            .mapToObj(i -> Fixtures.claim("key-1", "fp-" + i, "resource-" + i, now))
+            .toList();
     ExecutorService pool = Executors.newFixedThreadPool(racers);
     try {
       var go = new CountDownLatch(1);
-      List<Future<Claim>> futures = proposals.stream().map(p -> pool.submit(() -> {
-        if (!go.await(30, TimeUnit.SECONDS)) throw new AssertionError("start signal never came");
-        return idempotency().claim(tenant, p);
-      })).toList();
+      List<Future<Claim>> futures =
+          proposals.stream()
+              .map(
+                  p ->
+                      pool.submit(
+                          () -> {
+                            if (!go.await(30, TimeUnit.SECONDS))
+                              throw new AssertionError("start signal never came");
+                            return idempotency().claim(tenant, p);
+                          }))
+              .toList();
       go.countDown();
 
       List<Claim> results = new java.util.ArrayList<>();

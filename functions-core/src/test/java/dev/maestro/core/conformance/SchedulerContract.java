@@ -15,7 +15,8 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenARegisteredWake_whenPendingIsListed_thenItIsThere() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake wake = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5)));
+    ScheduledWake wake =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5)));
 
     scheduler().register(wake);
 
@@ -25,8 +26,11 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenARegisteredWake_whenTheSameKeyIsRegisteredAgain_thenItIsReplacedNotDuplicated() {
     var spawned = created(Fixtures.tenant("alpha"));
-    scheduler().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
-    ScheduledWake moved = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(9)));
+    scheduler()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
+    ScheduledWake moved =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(9)));
 
     scheduler().register(moved);
 
@@ -36,7 +40,8 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenARegisteredWake_whenTheIdenticalWakeIsRegisteredAgain_thenItIsPendingOnce() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake wake = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5)));
+    ScheduledWake wake =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5)));
     scheduler().register(wake);
 
     scheduler().register(wake);
@@ -47,7 +52,9 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenARegisteredWake_whenCancelled_thenTrueAndItIsNoLongerPending() {
     var spawned = created(Fixtures.tenant("alpha"));
-    scheduler().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
+    scheduler()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
 
     boolean removed = scheduler().cancel(spawned.tenant(), spawned.id(), "nap");
 
@@ -58,7 +65,9 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenACancelledWake_whenCancelledAgain_thenFalse() {
     var spawned = created(Fixtures.tenant("alpha"));
-    scheduler().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
+    scheduler()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(5))));
     scheduler().cancel(spawned.tenant(), spawned.id(), "nap");
 
     assertThat(scheduler().cancel(spawned.tenant(), spawned.id(), "nap")).isFalse();
@@ -67,7 +76,8 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenNoSuchWake_whenCancelled_thenFalseAndOtherWakesStay() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake other = Fixtures.timer(spawned.tenant(), spawned.id(), "other", later(Duration.ofMinutes(5)));
+    ScheduledWake other =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "other", later(Duration.ofMinutes(5)));
     scheduler().register(other);
 
     assertThat(scheduler().cancel(spawned.tenant(), spawned.id(), "nap")).isFalse();
@@ -77,14 +87,19 @@ public abstract class SchedulerContract extends SubstrateContract {
   @Test
   void givenSeveralWakes_whenPendingIsListed_thenEarliestComesFirst() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake third = Fixtures.timer(spawned.tenant(), spawned.id(), "c", later(Duration.ofMinutes(30)));
-    ScheduledWake first = Fixtures.timer(spawned.tenant(), spawned.id(), "a", later(Duration.ofMinutes(10)));
-    ScheduledWake second = Fixtures.signal(spawned.tenant(), spawned.id(), "b", "approved", later(Duration.ofMinutes(20)));
+    ScheduledWake third =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "c", later(Duration.ofMinutes(30)));
+    ScheduledWake first =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "a", later(Duration.ofMinutes(10)));
+    ScheduledWake second =
+        Fixtures.signal(
+            spawned.tenant(), spawned.id(), "b", "approved", later(Duration.ofMinutes(20)));
     scheduler().register(third);
     scheduler().register(first);
     scheduler().register(second);
 
-    assertThat(scheduler().pending(spawned.tenant(), spawned.id())).containsExactly(first, second, third);
+    assertThat(scheduler().pending(spawned.tenant(), spawned.id()))
+        .containsExactly(first, second, third);
   }
 
   @Test
@@ -106,7 +121,8 @@ public abstract class SchedulerContract extends SubstrateContract {
 
     scheduler().register(signal);
 
-    assertThat(scheduler().pending(spawned.tenant(), spawned.id())).singleElement()
+    assertThat(scheduler().pending(spawned.tenant(), spawned.id()))
+        .singleElement()
         .satisfies(w -> assertThat(w.wake().payload().get("note").asText()).isEqualTo("ship it"));
   }
 }

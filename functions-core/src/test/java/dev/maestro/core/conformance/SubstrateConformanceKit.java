@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The whole conformance kit in one class (BRIEF §3.6, §5). A substrate implementation extends this
- * and supplies {@link #newSubstrate()} and {@link #reopen()}; every contract then runs as a
- * nested group against it:
+ * and supplies {@link #newSubstrate()} and {@link #reopen()}; every contract then runs as a nested
+ * group against it:
  *
  * <pre>{@code
  * class SqliteConformanceTest extends SubstrateConformanceKit {

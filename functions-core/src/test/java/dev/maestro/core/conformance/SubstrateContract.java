@@ -26,8 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
  * comes from the wall clock: every port takes {@code now} as an argument, and the kit derives it
  * from {@link #clock()} and moves it forward explicitly, so lease expiry needs no sleeping.
  *
- * <p>Tests must not assume the substrate is empty beyond the tenants they create themselves
- * ({@link Fixtures#tenant} is unique per call), so the kit also runs against a shared emulator.
+ * <p>Tests must not assume the substrate is empty beyond the tenants they create themselves ({@link
+ * Fixtures#tenant} is unique per call), so the kit also runs against a shared emulator.
  */
 public abstract class SubstrateContract {
 
@@ -53,8 +53,8 @@ public abstract class SubstrateContract {
   protected abstract Substrate reopen();
 
   /**
-   * Whether {@link #newSubstrate()} shares storage with other tests (a shared emulator table). Tests
-   * that need to see the whole store, such as the earliest due timer, are skipped then.
+   * Whether {@link #newSubstrate()} shares storage with other tests (a shared emulator table).
+   * Tests that need to see the whole store, such as the earliest due timer, are skipped then.
    */
   protected boolean sharesStorage() {
     return false;
@@ -102,9 +102,12 @@ public abstract class SubstrateContract {
     return substrate.idempotency();
   }
 
-  /** The substrate's timer queue; skips the test where the scheduler is pushed by a cloud service. */
+  /**
+   * The substrate's timer queue; skips the test where the scheduler is pushed by a cloud service.
+   */
   protected final TimerQueue timers() {
-    Assumptions.assumeTrue(substrate.scheduler() instanceof TimerQueue,
+    Assumptions.assumeTrue(
+        substrate.scheduler() instanceof TimerQueue,
         "this substrate's scheduler is not a polled TimerQueue");
     return (TimerQueue) substrate.scheduler();
   }

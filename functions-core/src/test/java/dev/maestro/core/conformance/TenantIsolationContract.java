@@ -52,8 +52,18 @@ public abstract class TenantIsolationContract extends SubstrateContract {
   @Test
   void givenAsContinuation_whenBAppendsToItsId_thenNotFoundAndAsLogIsUnchanged() {
     List<EventEnvelope> before = log(ofA.ref());
-    var asB = EventEnvelope.seal(ofA.id(), tenantB, 0, 4, now, "trace", "span", Runtime.MAESTRO,
-        Fixtures.note("intruder", 0), before.get(before.size() - 1).hash());
+    var asB =
+        EventEnvelope.seal(
+            ofA.id(),
+            tenantB,
+            0,
+            4,
+            now,
+            "trace",
+            "span",
+            Runtime.MAESTRO,
+            Fixtures.note("intruder", 0),
+            before.get(before.size() - 1).hash());
 
     assertThatThrownBy(() -> events().append(tenantB, ofA.id(), 0, List.of(asB)))
         .isInstanceOf(NotFoundException.class);
@@ -65,7 +75,9 @@ public abstract class TenantIsolationContract extends SubstrateContract {
     assertThatThrownBy(() -> continuations().acquireLease(tenantB, ofA.id(), "intruder", TTL, now))
         .isInstanceOf(NotFoundException.class);
     assertThat(continuations().currentLease(ofA.tenant(), ofA.id())).isEmpty();
-    assertThat(continuations().acquireLease(ofA.tenant(), ofA.id(), "worker-a", TTL, now).generation()).isEqualTo(1);
+    assertThat(
+            continuations().acquireLease(ofA.tenant(), ofA.id(), "worker-a", TTL, now).generation())
+        .isEqualTo(1);
   }
 
   @Test
@@ -79,7 +91,10 @@ public abstract class TenantIsolationContract extends SubstrateContract {
   void givenAsLease_whenBRenewsIt_thenRejectedAndAsLeaseIsUnchanged() {
     Lease held = continuations().acquireLease(ofA.tenant(), ofA.id(), "worker-a", TTL, now);
 
-    assertThatThrownBy(() -> continuations().renewLease(tenantB, ofA.id(), held, TTL, later(Duration.ofSeconds(10))))
+    assertThatThrownBy(
+            () ->
+                continuations()
+                    .renewLease(tenantB, ofA.id(), held, TTL, later(Duration.ofSeconds(10))))
         .isInstanceOfAny(NotFoundException.class, FencedException.class);
     assertThat(continuations().currentLease(ofA.tenant(), ofA.id())).contains(held);
   }
@@ -98,7 +113,8 @@ public abstract class TenantIsolationContract extends SubstrateContract {
     var asB = Fixtures.spawned(tenantB, ofA.id(), now, "hijacked objective");
     var newer = Fixtures.folded(asB.continuation(), Fixtures.following(asB.spawn(), 0, 5));
 
-    assertThatThrownBy(() -> continuations().saveSnapshot(newer, 0)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> continuations().saveSnapshot(newer, 0))
+        .isInstanceOf(NotFoundException.class);
     assertThat(continuations().find(ofA.tenant(), ofA.id())).contains(ofA.continuation());
   }
 
@@ -116,7 +132,8 @@ public abstract class TenantIsolationContract extends SubstrateContract {
 
   @Test
   void givenAsTimer_whenBCancelsItUnderAsId_thenFalseAndItIsStillPending() {
-    ScheduledWake wake = Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5)));
+    ScheduledWake wake =
+        Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5)));
     scheduler().register(wake);
 
     assertThat(scheduler().cancel(tenantB, ofA.id(), "nap")).isFalse();
@@ -125,14 +142,16 @@ public abstract class TenantIsolationContract extends SubstrateContract {
 
   @Test
   void givenAsTimer_whenBListsPendingWakesOfAsId_thenEmpty() {
-    scheduler().register(Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5))));
+    scheduler()
+        .register(Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5))));
 
     assertThat(scheduler().pending(tenantB, ofA.id())).isEmpty();
   }
 
   @Test
   void givenAsTimer_whenBRegistersTheSameKeyForItself_thenAsTimerIsUnchanged() {
-    ScheduledWake wake = Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5)));
+    ScheduledWake wake =
+        Fixtures.timer(ofA.tenant(), ofA.id(), "nap", later(Duration.ofMinutes(5)));
     scheduler().register(wake);
 
     scheduler().register(Fixtures.timer(tenantB, ofA.id(), "nap", later(Duration.ofMinutes(50))));
@@ -147,7 +166,8 @@ public abstract class TenantIsolationContract extends SubstrateContract {
     Claim ofBClaim = Fixtures.claim("shared-key", "fp-b", "resource-of-b", now);
 
     assertThat(idempotency().claim(tenantB, ofBClaim)).isEqualTo(ofBClaim);
-    assertThat(idempotency().claim(ofA.tenant(), Fixtures.claim("shared-key", "fp-x", "x", now))).isEqualTo(ofAClaim);
+    assertThat(idempotency().claim(ofA.tenant(), Fixtures.claim("shared-key", "fp-x", "x", now)))
+        .isEqualTo(ofAClaim);
   }
 
   @Test
@@ -155,7 +175,8 @@ public abstract class TenantIsolationContract extends SubstrateContract {
     ContinuationId idOfB = created(tenantB).id();
 
     assertThat(log(ofA.ref())).allSatisfy(e -> assertThat(e.tenant()).isEqualTo(ofA.tenant()));
-    assertThat(events().read(tenantB, idOfB, 0, 100)).singleElement()
+    assertThat(events().read(tenantB, idOfB, 0, 100))
+        .singleElement()
         .satisfies(e -> assertThat(e.tenant()).isEqualTo(tenantB));
     assertThat(events().read(ofA.tenant(), idOfB, 0, 100)).isEmpty();
   }

@@ -14,17 +14,20 @@ import org.junit.jupiter.api.Test;
  * TimerQueue.
  *
  * <p>Due queries are not scoped to a tenant, so these tests only assert on the wakes they
- * registered themselves, except those that need the whole queue, which are skipped where
- * {@link #sharesStorage()}.
+ * registered themselves, except those that need the whole queue, which are skipped where {@link
+ * #sharesStorage()}.
  */
 public abstract class TimerQueueContract extends SubstrateContract {
 
   @Test
   void givenWakesDueAndNotYetDue_whenDueIsPolled_thenOnlyTheDueOnesComeEarliestFirst() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake dueSecond = Fixtures.timer(spawned.tenant(), spawned.id(), "b", later(Duration.ofSeconds(-5)));
-    ScheduledWake dueFirst = Fixtures.timer(spawned.tenant(), spawned.id(), "a", later(Duration.ofSeconds(-10)));
-    ScheduledWake notYet = Fixtures.timer(spawned.tenant(), spawned.id(), "c", later(Duration.ofSeconds(5)));
+    ScheduledWake dueSecond =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "b", later(Duration.ofSeconds(-5)));
+    ScheduledWake dueFirst =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "a", later(Duration.ofSeconds(-10)));
+    ScheduledWake notYet =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "c", later(Duration.ofSeconds(5)));
     timers().register(dueSecond);
     timers().register(notYet);
     timers().register(dueFirst);
@@ -48,8 +51,10 @@ public abstract class TimerQueueContract extends SubstrateContract {
     assumeOwnStorage();
     var tenant = Fixtures.tenant("alpha");
     var spawned = created(tenant);
-    ScheduledWake earliest = Fixtures.timer(tenant, spawned.id(), "a", later(Duration.ofMinutes(-30)));
-    ScheduledWake nextEarliest = Fixtures.timer(tenant, spawned.id(), "b", later(Duration.ofMinutes(-20)));
+    ScheduledWake earliest =
+        Fixtures.timer(tenant, spawned.id(), "a", later(Duration.ofMinutes(-30)));
+    ScheduledWake nextEarliest =
+        Fixtures.timer(tenant, spawned.id(), "b", later(Duration.ofMinutes(-20)));
     timers().register(Fixtures.timer(tenant, spawned.id(), "c", later(Duration.ofSeconds(-1))));
     timers().register(nextEarliest);
     timers().register(earliest);
@@ -60,7 +65,8 @@ public abstract class TimerQueueContract extends SubstrateContract {
   @Test
   void givenADueWake_whenPolledTwiceWithoutAcknowledging_thenItIsDeliveredAgain() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake wake = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1)));
+    ScheduledWake wake =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1)));
     timers().register(wake);
     timers().due(now, 1_000);
 
@@ -70,7 +76,9 @@ public abstract class TimerQueueContract extends SubstrateContract {
   @Test
   void givenADeliveredWake_whenAcknowledged_thenItIsNeitherDueNorPending() {
     var spawned = created(Fixtures.tenant("alpha"));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
     ScheduledWake delivered = mine(timers().due(now, 1_000), spawned).get(0);
 
     timers().acknowledge(delivered);
@@ -80,11 +88,15 @@ public abstract class TimerQueueContract extends SubstrateContract {
   }
 
   @Test
-  void givenAWakeReRegisteredLaterAfterDelivery_whenTheStaleDeliveryIsAcknowledged_thenTheNewRegistrationStays() {
+  void
+      givenAWakeReRegisteredLaterAfterDelivery_whenTheStaleDeliveryIsAcknowledged_thenTheNewRegistrationStays() {
     var spawned = created(Fixtures.tenant("alpha"));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
     ScheduledWake delivered = mine(timers().due(now, 1_000), spawned).get(0);
-    ScheduledWake rescheduled = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(10)));
+    ScheduledWake rescheduled =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofMinutes(10)));
     timers().register(rescheduled);
 
     timers().acknowledge(delivered);
@@ -93,12 +105,14 @@ public abstract class TimerQueueContract extends SubstrateContract {
   }
 
   @Test
-  void givenAWakeReRegisteredWithADifferentPayloadAfterDelivery_whenTheStaleDeliveryIsAcknowledged_thenTheNewRegistrationStays() {
+  void
+      givenAWakeReRegisteredWithADifferentPayloadAfterDelivery_whenTheStaleDeliveryIsAcknowledged_thenTheNewRegistrationStays() {
     var spawned = created(Fixtures.tenant("alpha"));
     var dueAt = later(Duration.ofSeconds(-1));
     timers().register(Fixtures.signal(spawned.tenant(), spawned.id(), "sig", "first", dueAt));
     ScheduledWake delivered = mine(timers().due(now, 1_000), spawned).get(0);
-    ScheduledWake replaced = Fixtures.signal(spawned.tenant(), spawned.id(), "sig", "second", dueAt);
+    ScheduledWake replaced =
+        Fixtures.signal(spawned.tenant(), spawned.id(), "sig", "second", dueAt);
     timers().register(replaced);
 
     timers().acknowledge(delivered);
@@ -109,7 +123,9 @@ public abstract class TimerQueueContract extends SubstrateContract {
   @Test
   void givenACancelledWake_whenItsDeliveryIsAcknowledged_thenNothingHappens() {
     var spawned = created(Fixtures.tenant("alpha"));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
     ScheduledWake delivered = mine(timers().due(now, 1_000), spawned).get(0);
     timers().cancel(spawned.tenant(), spawned.id(), "nap");
 
@@ -123,7 +139,9 @@ public abstract class TimerQueueContract extends SubstrateContract {
     assumeOwnStorage();
     var spawned = created(Fixtures.tenant("alpha"));
     var earliest = later(Duration.ofMinutes(1));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "late", later(Duration.ofMinutes(10))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "late", later(Duration.ofMinutes(10))));
     timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "early", earliest));
 
     assertThat(timers().nextDueAt()).contains(earliest);
@@ -134,7 +152,9 @@ public abstract class TimerQueueContract extends SubstrateContract {
     assumeOwnStorage();
     var spawned = created(Fixtures.tenant("alpha"));
     var second = later(Duration.ofMinutes(10));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "first", later(Duration.ofMinutes(1))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "first", later(Duration.ofMinutes(1))));
     timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "second", second));
 
     timers().cancel(spawned.tenant(), spawned.id(), "first");
@@ -146,7 +166,9 @@ public abstract class TimerQueueContract extends SubstrateContract {
   void givenAnAcknowledgedWake_whenTheNextDueTimeIsAsked_thenItNoLongerCounts() {
     assumeOwnStorage();
     var spawned = created(Fixtures.tenant("alpha"));
-    timers().register(Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
+    timers()
+        .register(
+            Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1))));
     timers().acknowledge(timers().due(now, 1).get(0));
 
     assertThat(timers().nextDueAt()).isEmpty();
@@ -162,21 +184,26 @@ public abstract class TimerQueueContract extends SubstrateContract {
   @Test
   void givenRegisteredTimers_whenTheProcessRestarts_thenTheyArePendingAndFireWhenDue() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake soon = Fixtures.timer(spawned.tenant(), spawned.id(), "soon", later(Duration.ofSeconds(10)));
-    ScheduledWake signal = Fixtures.signal(spawned.tenant(), spawned.id(), "sig", "approved", later(Duration.ofSeconds(20)));
+    ScheduledWake soon =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "soon", later(Duration.ofSeconds(10)));
+    ScheduledWake signal =
+        Fixtures.signal(
+            spawned.tenant(), spawned.id(), "sig", "approved", later(Duration.ofSeconds(20)));
     timers().register(soon);
     timers().register(signal);
 
     restart();
 
     assertThat(timers().pending(spawned.tenant(), spawned.id())).containsExactly(soon, signal);
-    assertThat(mine(timers().due(later(Duration.ofSeconds(30)), 1_000), spawned)).containsExactly(soon, signal);
+    assertThat(mine(timers().due(later(Duration.ofSeconds(30)), 1_000), spawned))
+        .containsExactly(soon, signal);
   }
 
   @Test
   void givenADeliveredButUnacknowledgedWake_whenTheProcessRestarts_thenItIsDueAgain() {
     var spawned = created(Fixtures.tenant("alpha"));
-    ScheduledWake wake = Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1)));
+    ScheduledWake wake =
+        Fixtures.timer(spawned.tenant(), spawned.id(), "nap", later(Duration.ofSeconds(-1)));
     timers().register(wake);
     timers().due(now, 1_000);
 

@@ -54,8 +54,9 @@ class ContinuationFoldPropertiesTest {
 
   @Property(tries = 500) // folds every split point: quadratic in the log length
   @Label("(a) folding a stored snapshot of any prefix onto the rest equals folding the whole log")
-  void givenAnySplitPoint_whenAStoredSnapshotOfThePrefixIsFoldedOntoTheRest_thenTheStateEqualsTheFullFold(
-      @ForAll("logs") List<EventEnvelope> log) {
+  void
+      givenAnySplitPoint_whenAStoredSnapshotOfThePrefixIsFoldedOntoTheRest_thenTheStateEqualsTheFullFold(
+          @ForAll("logs") List<EventEnvelope> log) {
     Continuation whole = ContinuationFold.fold(log);
 
     for (int split = 1; split <= log.size(); split++) {
@@ -84,7 +85,8 @@ class ContinuationFoldPropertiesTest {
       @ForAll("logs") List<EventEnvelope> log) {
     Continuation state = ContinuationFold.fold(log);
     Statistics.label("status").collect(state.status());
-    Statistics.label("events").collect(log.size() <= 10 ? "1-10" : log.size() <= 25 ? "11-25" : "26+");
+    Statistics.label("events")
+        .collect(log.size() <= 10 ? "1-10" : log.size() <= 25 ? "11-25" : "26+");
 
     assertThat(state.lastSequence()).isEqualTo(log.size());
     assertThat(state.lastHash()).isEqualTo(log.getLast().hash());
@@ -92,11 +94,13 @@ class ContinuationFoldPropertiesTest {
         .isEqualTo(log.stream().mapToLong(EventEnvelope::generation).max().orElseThrow());
     assertThat(state.updatedAt()).isEqualTo(log.getLast().timestamp());
     assertThat(state.createdAt()).isEqualTo(log.getFirst().timestamp());
-    Statistics.label("status").coverage(coverage -> {
-      for (Status status : Status.values()) {
-        coverage.check(status).percentage(p -> p >= 0.5);
-      }
-    });
+    Statistics.label("status")
+        .coverage(
+            coverage -> {
+              for (Status status : Status.values()) {
+                coverage.check(status).percentage(p -> p >= 0.5);
+              }
+            });
   }
 
   @Property(tries = 500) // folds every split point: quadratic in the log length
@@ -104,15 +108,19 @@ class ContinuationFoldPropertiesTest {
   void givenALog_whenFoldedAtAnySplit_thenSpendIsTheSumOfTheBudgetCharges(
       @ForAll("logs") List<EventEnvelope> log) {
     List<EventPayload.BudgetCharged> charges = EventLogs.charges(log);
-    var expected = new Spend(
-        charges.stream().map(EventPayload.BudgetCharged::usd).reduce(BigDecimal.ZERO, BigDecimal::add),
-        charges.stream().mapToLong(EventPayload.BudgetCharged::tokensIn).sum(),
-        charges.stream().mapToLong(EventPayload.BudgetCharged::tokensOut).sum(),
-        charges.size());
+    var expected =
+        new Spend(
+            charges.stream()
+                .map(EventPayload.BudgetCharged::usd)
+                .reduce(BigDecimal.ZERO, BigDecimal::add),
+            charges.stream().mapToLong(EventPayload.BudgetCharged::tokensIn).sum(),
+            charges.stream().mapToLong(EventPayload.BudgetCharged::tokensOut).sum(),
+            charges.size());
 
     for (int split = 1; split <= log.size(); split++) {
       Continuation snapshot = stored(ContinuationFold.fold(log.subList(0, split)));
-      Spend spent = ContinuationFold.foldOnto(snapshot, log.subList(split, log.size())).budget().spent();
+      Spend spent =
+          ContinuationFold.foldOnto(snapshot, log.subList(split, log.size())).budget().spent();
       assertThat(spent).as("split after event %d", split).isEqualTo(expected);
     }
   }
@@ -135,7 +143,8 @@ class ContinuationFoldPropertiesTest {
 
   @Property
   @Label("(f) the hash chain verifies, before and after storage")
-  void givenALog_whenItsChainIsVerified_thenThereIsNoDefect(@ForAll("logs") List<EventEnvelope> log) {
+  void givenALog_whenItsChainIsVerified_thenThereIsNoDefect(
+      @ForAll("logs") List<EventEnvelope> log) {
     assertThat(EventChain.firstDefect(log)).isEmpty();
     assertThat(EventChain.firstDefect(stored(log))).isEmpty();
   }

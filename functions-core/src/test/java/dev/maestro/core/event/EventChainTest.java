@@ -16,12 +16,24 @@ class EventChainTest {
 
   /** A five-event log: spawn, wake, model call, charge, sleep. */
   private static List<EventEnvelope> log() {
-    List<EventPayload> payloads = List.of(
-        new EventPayload.Spawn(Samples.goalFrame(), Samples.lineage(), Samples.json("{}"), Samples.timer()),
-        new EventPayload.Woken("timer-42", WakeKind.TIMER, "timer-42", Samples.json("{}")),
-        new EventPayload.ModelCall("call-1", "bedrock", "m", "haiku", 10, 5, 100, new BigDecimal("0.002"), "allowed", false),
-        new EventPayload.BudgetCharged("call-1", new BigDecimal("0.002"), 10, 5, "prices"),
-        new EventPayload.Slept(Samples.timer(), "later", null));
+    List<EventPayload> payloads =
+        List.of(
+            new EventPayload.Spawn(
+                Samples.goalFrame(), Samples.lineage(), Samples.json("{}"), Samples.timer()),
+            new EventPayload.Woken("timer-42", WakeKind.TIMER, "timer-42", Samples.json("{}")),
+            new EventPayload.ModelCall(
+                "call-1",
+                "bedrock",
+                "m",
+                "haiku",
+                10,
+                5,
+                100,
+                new BigDecimal("0.002"),
+                "allowed",
+                false),
+            new EventPayload.BudgetCharged("call-1", new BigDecimal("0.002"), 10, 5, "prices"),
+            new EventPayload.Slept(Samples.timer(), "later", null));
     var events = new ArrayList<EventEnvelope>();
     String prev = EventEnvelope.GENESIS;
     for (int i = 0; i < payloads.size(); i++) {
@@ -33,8 +45,17 @@ class EventChainTest {
   }
 
   private static EventEnvelope seal(long sequence, EventPayload payload, String prevHash) {
-    return EventEnvelope.seal(Samples.ID, Samples.TENANT, 1, sequence, Samples.T0.plusSeconds(sequence),
-        "trace", "span-" + sequence, Runtime.MAESTRO, payload, prevHash);
+    return EventEnvelope.seal(
+        Samples.ID,
+        Samples.TENANT,
+        1,
+        sequence,
+        Samples.T0.plusSeconds(sequence),
+        "trace",
+        "span-" + sequence,
+        Runtime.MAESTRO,
+        payload,
+        prevHash);
   }
 
   @Test
@@ -49,8 +70,8 @@ class EventChainTest {
 
   @Test
   void givenAnIntactLog_whenRoundTrippedThroughJson_thenThereIsStillNoDefect() {
-    List<EventEnvelope> stored = log().stream()
-        .map(e -> Json.read(Json.write(e), EventEnvelope.class)).toList();
+    List<EventEnvelope> stored =
+        log().stream().map(e -> Json.read(Json.write(e), EventEnvelope.class)).toList();
 
     assertThat(EventChain.firstDefect(stored)).isEmpty();
   }
@@ -94,11 +115,33 @@ class EventChainTest {
   void givenAnEventWhosePayloadWasAlteredAfterSealing_whenVerified_thenTheAlterationIsReported() {
     var events = new ArrayList<>(log());
     EventEnvelope third = events.get(2);
-    var cheaper = new EventPayload.ModelCall("call-1", "bedrock", "m", "haiku", 10, 5, 100,
-        new BigDecimal("0.001"), "allowed", false);
-    events.set(2, new EventEnvelope(third.continuationId(), third.tenant(), third.generation(),
-        third.sequence(), third.type(), third.timestamp(), third.traceId(), third.spanId(),
-        third.runtime(), cheaper, third.prevHash(), third.hash()));
+    var cheaper =
+        new EventPayload.ModelCall(
+            "call-1",
+            "bedrock",
+            "m",
+            "haiku",
+            10,
+            5,
+            100,
+            new BigDecimal("0.001"),
+            "allowed",
+            false);
+    events.set(
+        2,
+        new EventEnvelope(
+            third.continuationId(),
+            third.tenant(),
+            third.generation(),
+            third.sequence(),
+            third.type(),
+            third.timestamp(),
+            third.traceId(),
+            third.spanId(),
+            third.runtime(),
+            cheaper,
+            third.prevHash(),
+            third.hash()));
 
     assertThat(EventChain.firstDefect(events)).contains("event 3 has been altered (hash mismatch)");
   }
@@ -107,8 +150,12 @@ class EventChainTest {
   void givenAnAlteredEventWhoseHashWasRecomputed_whenVerified_thenTheNextEventNoLongerLinks() {
     var events = new ArrayList<>(log());
     EventEnvelope third = events.get(2);
-    events.set(2, seal(3, new EventPayload.Published("tag", JsonNodeFactory.instance.objectNode()),
-        third.prevHash()));
+    events.set(
+        2,
+        seal(
+            3,
+            new EventPayload.Published("tag", JsonNodeFactory.instance.objectNode()),
+            third.prevHash()));
 
     assertThat(EventChain.firstDefect(events)).contains("event 4 does not link to its predecessor");
   }
@@ -116,8 +163,11 @@ class EventChainTest {
   @Test
   void givenAStoredEventEditedInItsJson_whenVerified_thenTheAlterationIsReported() {
     var events = new ArrayList<>(log());
-    Tampering.Tamper tamper = Tampering.everySingleFieldTamper(events.get(3)).stream()
-        .filter(t -> t.field().equals("payload.usd")).findFirst().orElseThrow();
+    Tampering.Tamper tamper =
+        Tampering.everySingleFieldTamper(events.get(3)).stream()
+            .filter(t -> t.field().equals("payload.usd"))
+            .findFirst()
+            .orElseThrow();
     events.set(3, Json.read(tamper.json(), EventEnvelope.class));
 
     assertThat(EventChain.firstDefect(events)).contains("event 4 has been altered (hash mismatch)");

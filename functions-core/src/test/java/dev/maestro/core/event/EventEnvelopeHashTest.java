@@ -26,8 +26,11 @@ class EventEnvelopeHashTest {
   }
 
   static Stream<Arguments> tampers() {
-    return envelopes().flatMap(e -> Tampering.everySingleFieldTamper(e).stream()
-        .map(t -> Arguments.of(e.type().wire(), t)));
+    return envelopes()
+        .flatMap(
+            e ->
+                Tampering.everySingleFieldTamper(e).stream()
+                    .map(t -> Arguments.of(e.type().wire(), t)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,12 +72,19 @@ class EventEnvelopeHashTest {
   }
 
   @Test
-  void givenDecimalsWithTrailingZeros_whenTheEventIsWrittenAndReadBack_thenTheyKeepTheirScaleAndTheHashMatches() {
-    ObjectNode content = JsonNodeFactory.instance.objectNode()
-        .put("score", new BigDecimal("1.50")).put("weight", new BigDecimal("10.0")).put("ratio", 1.0);
-    List<EventEnvelope> sealed = List.of(
-        Samples.envelope(new EventPayload.BudgetCharged("call-1", new BigDecimal("0.10"), 1, 2, "prices")),
-        Samples.envelope(new EventPayload.Published("tag", content)));
+  void
+      givenDecimalsWithTrailingZeros_whenTheEventIsWrittenAndReadBack_thenTheyKeepTheirScaleAndTheHashMatches() {
+    ObjectNode content =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("score", new BigDecimal("1.50"))
+            .put("weight", new BigDecimal("10.0"))
+            .put("ratio", 1.0);
+    List<EventEnvelope> sealed =
+        List.of(
+            Samples.envelope(
+                new EventPayload.BudgetCharged("call-1", new BigDecimal("0.10"), 1, 2, "prices")),
+            Samples.envelope(new EventPayload.Published("tag", content)));
 
     for (EventEnvelope event : sealed) {
       EventEnvelope back = Json.read(Json.write(event), EventEnvelope.class);
@@ -84,7 +94,8 @@ class EventEnvelopeHashTest {
   }
 
   @Test
-  void givenASignalWaitOnSeveralKinds_whenHashed_thenTheKindsAreInSortedOrderWhateverTheSetsOrder() {
+  void
+      givenASignalWaitOnSeveralKinds_whenHashed_thenTheKindsAreInSortedOrderWhateverTheSetsOrder() {
     var condition = new WakeCondition.Signal(Set.of("redirect", "kill", "approve", "pause"));
 
     assertThat(new String(Json.canonical(condition), java.nio.charset.StandardCharsets.UTF_8))

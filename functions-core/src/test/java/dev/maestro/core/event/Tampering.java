@@ -23,8 +23,10 @@ import java.util.List;
  */
 public final class Tampering {
 
-  private static final ContinuationId OTHER_ID = ContinuationId.of("0195ffff-ffff-7fff-bfff-ffffffffffff");
-  private static final ContinuationId ANOTHER_ID = ContinuationId.of("0195eeee-eeee-7eee-beee-eeeeeeeeeeee");
+  private static final ContinuationId OTHER_ID =
+      ContinuationId.of("0195ffff-ffff-7fff-bfff-ffffffffffff");
+  private static final ContinuationId ANOTHER_ID =
+      ContinuationId.of("0195eeee-eeee-7eee-beee-eeeeeeeeeeee");
 
   private Tampering() {}
 
@@ -36,7 +38,9 @@ public final class Tampering {
     }
   }
 
-  /** Every single-field edit of {@code event}: each envelope field but type, each payload property. */
+  /**
+   * Every single-field edit of {@code event}: each envelope field but type, each payload property.
+   */
   public static List<Tamper> everySingleFieldTamper(EventEnvelope event) {
     var tampers = new ArrayList<Tamper>();
     tampers.add(envelope(event, "continuationId", Json.toTree(other(event.continuationId()))));
@@ -74,16 +78,31 @@ public final class Tampering {
       case Boolean b -> !b;
       case BigDecimal d -> d.add(new BigDecimal("0.01"));
       case ContinuationId id -> other(id);
-      case JsonNode node when node.isObject() -> ((ObjectNode) node.deepCopy()).put("tampered", true);
+      case JsonNode node when node.isObject() ->
+          ((ObjectNode) node.deepCopy()).put("tampered", true);
       case JsonNode node -> Json.tree("{\"tampered\":true}");
       case WakeKind kind -> WakeKind.values()[(kind.ordinal() + 1) % WakeKind.values().length];
-      case WakeCondition.Timer timer -> new WakeCondition.Timer(timer.timerId(), timer.at().plusSeconds(1));
+      case WakeCondition.Timer timer ->
+          new WakeCondition.Timer(timer.timerId(), timer.at().plusSeconds(1));
       case WakeCondition condition -> new WakeCondition.Publish("tampered");
-      case BudgetLimits limits -> new BudgetLimits(limits.maxUsd().add(BigDecimal.ONE), limits.softUsd(), limits.maxTokens());
+      case BudgetLimits limits ->
+          new BudgetLimits(
+              limits.maxUsd().add(BigDecimal.ONE), limits.softUsd(), limits.maxTokens());
       case Lineage lineage -> lineage.withChild(other(lineage.root()));
-      case GoalFrame g -> new GoalFrame(g.objective() + "~", g.audience(), g.deliverableSchema(),
-          g.constraints(), g.channels(), g.budget(), g.deadline(), g.successCriteria(),
-          g.policyClass(), g.region(), g.recipe(), g.parameters());
+      case GoalFrame g ->
+          new GoalFrame(
+              g.objective() + "~",
+              g.audience(),
+              g.deliverableSchema(),
+              g.constraints(),
+              g.channels(),
+              g.budget(),
+              g.deadline(),
+              g.successCriteria(),
+              g.policyClass(),
+              g.region(),
+              g.recipe(),
+              g.parameters());
       case List<?> list -> {
         var longer = new ArrayList<Object>(list);
         longer.add(OTHER_ID);

@@ -38,7 +38,8 @@ class RejectionTest {
   }
 
   @Test
-  void givenAnUnknownPropertyNestedInAnEnvelopesPayload_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
+  void
+      givenAnUnknownPropertyNestedInAnEnvelopesPayload_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
     ObjectNode json = (ObjectNode) Json.toTree(Samples.envelope(Samples.allPayloads().getFirst()));
     json.withObject("/payload/goalFrame/budget").put("currency", "EUR");
 
@@ -46,7 +47,8 @@ class RejectionTest {
   }
 
   @Test
-  void givenAnUnknownPropertyInsideANestedWakeCondition_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
+  void
+      givenAnUnknownPropertyInsideANestedWakeCondition_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
     ObjectNode json = (ObjectNode) Json.toTree(Samples.wakeConditions().get(5));
     ((ObjectNode) json.withArray("/anyOf").get(2).withArray("/anyOf").get(0)).put("priority", 1);
 
@@ -54,7 +56,8 @@ class RejectionTest {
   }
 
   @Test
-  void givenAKillEnvelopeCarryingAModelCallPayload_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
+  void
+      givenAKillEnvelopeCarryingAModelCallPayload_whenRead_thenParsingFailsAndTheSchemaRejectsIt() {
     EventPayload modelCall = Samples.payloads().get(EventType.MODEL_CALL).getFirst();
     ObjectNode json = (ObjectNode) Json.toTree(Samples.envelope(modelCall));
     json.put("type", EventType.KILL.wire());
@@ -74,24 +77,70 @@ class RejectionTest {
         wrong("Spend", Samples.spend(), "/calls", "[7]", "an array for an integer"),
         wrong("GoalFrame", Samples.goalFrame(), "/objective", "{}", "an object for a string"),
         wrong("GoalFrame", Samples.goalFrame(), "/constraints", "\"one\"", "a string for an array"),
-        wrong("GoalFrame", Samples.goalFrame(), "/constraints/0", "1", "a number for an array item"),
+        wrong(
+            "GoalFrame", Samples.goalFrame(), "/constraints/0", "1", "a number for an array item"),
         wrong("GoalFrame", Samples.goalFrame(), "/budget", "[]", "an array for an object"),
         wrong("Lineage", Samples.lineage(), "/parents/0", "\"NOT-A-UUID\"", "a malformed id"),
         wrong("Continuation", Samples.running(), "/status", "\"PAUSED\"", "an unknown status"),
         wrong("Continuation", Samples.running(), "/tenant", "\"Acme Dairy\"", "a malformed tenant"),
         wrong("Wake", Samples.wake(), "/kind", "\"carrier-pigeon\"", "an unknown wake kind"),
         wrong("WakeCondition", Samples.timer(), "/kind", "\"alarm\"", "an unknown discriminator"),
-        wrong("WakeCondition", Samples.wakeConditions().get(1), "/kinds", "\"approve\"", "a string for a set"),
-        wrong("EventEnvelope", envelope(EventType.WAKE), "/type", "\"explode\"", "an unknown event type"),
-        wrong("EventEnvelope", envelope(EventType.WAKE), "/runtime", "\"lambda\"", "an unknown runtime"),
-        wrong("EventEnvelope", envelope(EventType.WAKE), "/sequence", "\"one\"", "a string for an integer"),
-        wrong("EventEnvelope", envelope(EventType.WAKE), "/timestamp", "\"yesterday\"", "text for a date-time"),
-        wrong("EventEnvelope", envelope(EventType.WAKE), "/payload", "[]", "an array for the payload"),
-        wrong("EventEnvelope", envelope(EventType.MODEL_CALL), "/payload/usd", "\"cheap\"", "text for a number"),
+        wrong(
+            "WakeCondition",
+            Samples.wakeConditions().get(1),
+            "/kinds",
+            "\"approve\"",
+            "a string for a set"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.WAKE),
+            "/type",
+            "\"explode\"",
+            "an unknown event type"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.WAKE),
+            "/runtime",
+            "\"lambda\"",
+            "an unknown runtime"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.WAKE),
+            "/sequence",
+            "\"one\"",
+            "a string for an integer"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.WAKE),
+            "/timestamp",
+            "\"yesterday\"",
+            "text for a date-time"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.WAKE),
+            "/payload",
+            "[]",
+            "an array for the payload"),
+        wrong(
+            "EventEnvelope",
+            envelope(EventType.MODEL_CALL),
+            "/payload/usd",
+            "\"cheap\"",
+            "text for a number"),
         wrong("EventPayload.Failed", failed(), "/fatal", "\"true\"", "a string for a boolean"),
         wrong("EventPayload.Failed", failed(), "/fatal", "1", "a number for a boolean"),
-        wrong("EventPayload.ModelCall", modelCall(), "/tokensIn", "12.5", "a fraction for an integer"),
-        wrong("EventPayload.BudgetCharged", charge(), "/usd", "{\"amount\":1}", "an object for a number"),
+        wrong(
+            "EventPayload.ModelCall",
+            modelCall(),
+            "/tokensIn",
+            "12.5",
+            "a fraction for an integer"),
+        wrong(
+            "EventPayload.BudgetCharged",
+            charge(),
+            "/usd",
+            "{\"amount\":1}",
+            "an object for a number"),
         wrong("EventPayload.Merged", merged(), "/sources", "{}", "an object for an array"));
   }
 
@@ -106,19 +155,23 @@ class RejectionTest {
   void givenMalformedJsonText_whenRead_thenParsingFails() {
     assertThatThrownBy(() -> Json.read("{\"holder\":\"w\",", dev.maestro.core.lease.Lease.class))
         .isInstanceOf(UncheckedIOException.class);
-    assertThatThrownBy(() -> Json.read(Json.write(Samples.lease()) + " {}", dev.maestro.core.lease.Lease.class))
+    assertThatThrownBy(
+            () ->
+                Json.read(Json.write(Samples.lease()) + " {}", dev.maestro.core.lease.Lease.class))
         .isInstanceOf(UncheckedIOException.class);
   }
 
   private static void assertRejected(String schema, JsonNode json) {
     Class<?> type = SchemaExporter.exportedTypes().get(schema);
     String text = json.toString();
-    assertThatThrownBy(() -> Json.read(text, type)).as("reading %s", text)
+    assertThatThrownBy(() -> Json.read(text, type))
+        .as("reading %s", text)
         .isInstanceOf(UncheckedIOException.class);
     assertThat(Schemas.violations(schema, json)).as("validating %s", text).isNotEmpty();
   }
 
-  private static Arguments wrong(String schema, Object sample, String pointer, String value, String what) {
+  private static Arguments wrong(
+      String schema, Object sample, String pointer, String value, String what) {
     JsonNode json = Json.toTree(sample);
     JsonPointer path = JsonPointer.compile(pointer);
     JsonNode parent = json.at(path.head());

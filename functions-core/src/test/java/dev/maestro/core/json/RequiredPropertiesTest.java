@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the schemas call optional ({@link SchemaExporter#OPTIONAL}) is exactly what the reader lets
- * a document leave out. Java primitives are left out of the "required" half on purpose: the
- * writer always writes them and the schemas require them, but a reader given none takes the
- * primitive's zero value.
+ * a document leave out. Java primitives are left out of the "required" half on purpose: the writer
+ * always writes them and the schemas require them, but a reader given none takes the primitive's
+ * zero value.
  */
 class RequiredPropertiesTest {
 
@@ -29,8 +29,9 @@ class RequiredPropertiesTest {
     for (var entry : Samples.bySchema().entrySet()) {
       for (Object sample : entry.getValue()) {
         ObjectNode json = (ObjectNode) Json.toTree(sample);
-        json.fieldNames().forEachRemaining(
-            name -> cases.add(Arguments.of(entry.getKey(), sample.getClass(), json, name)));
+        json.fieldNames()
+            .forEachRemaining(
+                name -> cases.add(Arguments.of(entry.getKey(), sample.getClass(), json, name)));
       }
     }
     return cases.stream();
@@ -41,8 +42,11 @@ class RequiredPropertiesTest {
   }
 
   static Stream<Arguments> requiredReferenceProperties() {
-    return properties().filter(a -> !isOptional((Class<?>) a.get()[1], (String) a.get()[3])
-        && !isPrimitive((Class<?>) a.get()[1], (String) a.get()[3]));
+    return properties()
+        .filter(
+            a ->
+                !isOptional((Class<?>) a.get()[1], (String) a.get()[3])
+                    && !isPrimitive((Class<?>) a.get()[1], (String) a.get()[3]));
   }
 
   @ParameterizedTest(name = "{0} without {3}")
@@ -63,7 +67,8 @@ class RequiredPropertiesTest {
     ObjectNode without = json.deepCopy();
     without.remove(property);
 
-    assertThatThrownBy(() -> Json.read(without.toString(), SchemaExporter.exportedTypes().get(schema)))
+    assertThatThrownBy(
+            () -> Json.read(without.toString(), SchemaExporter.exportedTypes().get(schema)))
         .isInstanceOf(UncheckedIOException.class);
     assertThat(Schemas.violations(schema, without)).isNotEmpty();
   }
@@ -71,7 +76,10 @@ class RequiredPropertiesTest {
   @Test
   void givenTheOptionalTable_whenComparedWithTheRecords_thenEveryEntryNamesARealComponent() {
     for (var entry : SchemaExporter.OPTIONAL.entrySet()) {
-      var components = Arrays.stream(entry.getKey().getRecordComponents()).map(RecordComponent::getName).toList();
+      var components =
+          Arrays.stream(entry.getKey().getRecordComponents())
+              .map(RecordComponent::getName)
+              .toList();
       assertThat(components).as(entry.getKey().getName()).containsAll(entry.getValue());
     }
   }

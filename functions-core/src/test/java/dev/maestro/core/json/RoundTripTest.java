@@ -38,7 +38,8 @@ class RoundTripTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("samples")
-  void givenASample_whenWritten_thenTheJsonIsValidAgainstItsExportedSchema(String schema, Object sample) {
+  void givenASample_whenWritten_thenTheJsonIsValidAgainstItsExportedSchema(
+      String schema, Object sample) {
     String json = Json.write(sample);
 
     assertThat(Schemas.violations(schema, json)).as(json).isEmpty();
@@ -46,7 +47,8 @@ class RoundTripTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("samples")
-  void givenASample_whenWrittenReadAndWrittenAgain_thenTheJsonIsIdentical(String schema, Object sample) {
+  void givenASample_whenWrittenReadAndWrittenAgain_thenTheJsonIsIdentical(
+      String schema, Object sample) {
     String json = Json.write(sample);
 
     assertThat(Json.write(Json.read(json, typeOf(schema)))).isEqualTo(json);

@@ -36,9 +36,12 @@ public final class Samples {
   public static final Instant T0 = Instant.parse("2025-03-01T09:30:00.123456Z");
   public static final TenantId TENANT = TenantId.of("acme-dairy");
   public static final ContinuationId ID = ContinuationId.of("01955a3b-7c00-7abc-8def-0123456789ab");
-  public static final ContinuationId PARENT = ContinuationId.of("01955a3a-0000-7000-8000-00000000000a");
-  public static final ContinuationId CHILD = ContinuationId.of("01955a3c-1111-7111-8111-111111111111");
-  public static final ContinuationId SIBLING = ContinuationId.of("01955a3d-2222-7222-8222-222222222222");
+  public static final ContinuationId PARENT =
+      ContinuationId.of("01955a3a-0000-7000-8000-00000000000a");
+  public static final ContinuationId CHILD =
+      ContinuationId.of("01955a3c-1111-7111-8111-111111111111");
+  public static final ContinuationId SIBLING =
+      ContinuationId.of("01955a3d-2222-7222-8222-222222222222");
 
   private Samples() {}
 
@@ -86,8 +89,19 @@ public final class Samples {
 
   /** A goal frame with only the required properties; the rest take their defaults. */
   public static GoalFrame minimalGoalFrame() {
-    return new GoalFrame("Summarise choline trials", null, null, null, null, limits(), null, null,
-        null, null, null, null);
+    return new GoalFrame(
+        "Summarise choline trials",
+        null,
+        null,
+        null,
+        null,
+        limits(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static WakeCondition.Timer timer() {
@@ -100,12 +114,14 @@ public final class Samples {
         timer(),
         new WakeCondition.Signal(Set.of("approve", "redirect", "kill")),
         new WakeCondition.Signal(Set.of()),
-        new WakeCondition.Stream("feeds.pubmed", json("{\"journal\":\"J Dairy Sci\",\"year\":2024}")),
+        new WakeCondition.Stream(
+            "feeds.pubmed", json("{\"journal\":\"J Dairy Sci\",\"year\":2024}")),
         new WakeCondition.Publish("brief-drafts"),
-        new WakeCondition.AnyOf(List.of(
-            new WakeCondition.Signal(Set.of("approve")),
-            timer(),
-            new WakeCondition.AnyOf(List.of(new WakeCondition.Publish("reviews"))))));
+        new WakeCondition.AnyOf(
+            List.of(
+                new WakeCondition.Signal(Set.of("approve")),
+                timer(),
+                new WakeCondition.AnyOf(List.of(new WakeCondition.Publish("reviews"))))));
   }
 
   public static Wake wake() {
@@ -114,66 +130,165 @@ public final class Samples {
 
   /** A running continuation: no wake condition, a current wake, remembered wake ids. */
   public static Continuation running() {
-    return new Continuation(ID, TENANT, goalFrame(), Status.RUNNING, 3, 12, "a".repeat(64), budget(),
-        null, lineage(), json("{\"sources\":[\"doi:10.3168/jds.2020-1\"],\"round\":2}"), null,
-        "timer-41", List.of("timer-40", "timer-41"), T0, T0.plusSeconds(90));
+    return new Continuation(
+        ID,
+        TENANT,
+        goalFrame(),
+        Status.RUNNING,
+        3,
+        12,
+        "a".repeat(64),
+        budget(),
+        null,
+        lineage(),
+        json("{\"sources\":[\"doi:10.3168/jds.2020-1\"],\"round\":2}"),
+        null,
+        "timer-41",
+        List.of("timer-40", "timer-41"),
+        T0,
+        T0.plusSeconds(90));
   }
 
   /** A waiting continuation: a compound wake condition, no current wake. */
   public static Continuation waiting() {
-    return new Continuation(ID, TENANT, minimalGoalFrame(), Status.WAITING, 2, 5, "b".repeat(64),
-        Budget.fresh(limits()), wakeConditions().get(5), Lineage.root(ID), json("{}"), null, null,
-        List.of(), T0, T0.plusSeconds(10));
+    return new Continuation(
+        ID,
+        TENANT,
+        minimalGoalFrame(),
+        Status.WAITING,
+        2,
+        5,
+        "b".repeat(64),
+        Budget.fresh(limits()),
+        wakeConditions().get(5),
+        Lineage.root(ID),
+        json("{}"),
+        null,
+        null,
+        List.of(),
+        T0,
+        T0.plusSeconds(10));
   }
 
   /** A completed continuation with its result. */
   public static Continuation completed() {
-    return new Continuation(ID, TENANT, goalFrame(), Status.COMPLETED, 4, 20, "c".repeat(64),
-        budget(), null, lineage(), json("{\"round\":3}"),
-        json("{\"summary\":\"Choline at 12.9 g/d raised milk yield 1.6 kg/d\",\"citations\":[\"doi:x\"],\"confidence\":0.80}"),
-        null, List.of("timer-40"), T0, T0.plusSeconds(600));
+    return new Continuation(
+        ID,
+        TENANT,
+        goalFrame(),
+        Status.COMPLETED,
+        4,
+        20,
+        "c".repeat(64),
+        budget(),
+        null,
+        lineage(),
+        json("{\"round\":3}"),
+        json(
+            "{\"summary\":\"Choline at 12.9 g/d raised milk yield 1.6 kg/d\",\"citations\":[\"doi:x\"],\"confidence\":0.80}"),
+        null,
+        List.of("timer-40"),
+        T0,
+        T0.plusSeconds(600));
   }
 
   /** One payload of every event type (variants in the order of {@link EventType}). */
   public static Map<EventType, List<EventPayload>> payloads() {
     var payloads = new LinkedHashMap<EventType, List<EventPayload>>();
-    payloads.put(EventType.SPAWN, List.of(
-        new EventPayload.Spawn(goalFrame(), lineage(), json("{\"round\":0}"), timer()),
-        new EventPayload.Spawn(minimalGoalFrame(), Lineage.root(ID), json("{}"), wakeConditions().get(5))));
-    payloads.put(EventType.WAKE, List.of(
-        new EventPayload.Woken("timer-42", WakeKind.TIMER, "timer-42", json("{}")),
-        new EventPayload.Woken("msg-9", WakeKind.STREAM, "feeds.pubmed", json("{\"journal\":\"J Dairy Sci\"}"))));
-    payloads.put(EventType.MODEL_CALL, List.of(
-        new EventPayload.ModelCall("call-1", "bedrock", "anthropic.claude-3-5-haiku", "haiku", 5_300,
-            820, 1_240, new BigDecimal("0.004520"), "allowed", false),
-        new EventPayload.ModelCall("call-2", "local", "local-extractive", "local", 900, 300, 4,
-            new BigDecimal("0"), "allowed", true)));
-    payloads.put(EventType.TOOL_CALL, List.of(
-        new EventPayload.ToolCall("tool-1", "pubmed.search", json("{\"q\":\"rumen-protected choline\",\"limit\":20}"),
-            json("{\"hits\":[{\"pmid\":\"123\",\"score\":0.910}]}"), true),
-        new EventPayload.ToolCall("tool-2", "fetch", json("{\"url\":\"https://example.org\"}"),
-            json("{\"error\":\"timeout\"}"), false)));
-    payloads.put(EventType.PUBLISH, List.of(
-        new EventPayload.Published("brief-drafts", json("{\"draft\":1,\"words\":850}"))));
-    payloads.put(EventType.FORK, List.of(
-        new EventPayload.Forked(CHILD, 7, new BudgetLimits(new BigDecimal("0.50"), new BigDecimal("0.40"), 50_000))));
-    payloads.put(EventType.MERGE, List.of(
-        new EventPayload.Merged(List.of(CHILD, SIBLING), "concatenate-citations")));
-    payloads.put(EventType.SLEEP, List.of(
-        new EventPayload.Slept(timer(), "waiting for new trials", json("{\"round\":1}")),
-        new EventPayload.Slept(new WakeCondition.Signal(Set.of("approve", "redirect")), "needs approval", null)));
-    payloads.put(EventType.KILL, List.of(
-        new EventPayload.Killed("hard budget cap reached", "budget")));
-    payloads.put(EventType.BUDGET_CHARGE, List.of(
-        new EventPayload.BudgetCharged("call-1", new BigDecimal("0.004520"), 5_300, 820, "prices-2025-02")));
-    payloads.put(EventType.HUMAN_SIGNAL, List.of(
-        new EventPayload.HumanSignal("sig-1", "redirect", "user:ana", json("{\"objective\":\"focus on ketosis\"}"))));
-    payloads.put(EventType.ERROR, List.of(
-        new EventPayload.Failed("PROVIDER_TIMEOUT", "bedrock timed out after 30 s", false),
-        new EventPayload.Failed("RECIPE_CRASH", "NullPointerException in step 3", true)));
-    payloads.put(EventType.COMPLETE, List.of(
-        new EventPayload.Completed(json("{\"summary\":\"done\",\"confidence\":0.90}"), json("{\"round\":3}")),
-        new EventPayload.Completed(json("\"plain text deliverable\""), null)));
+    payloads.put(
+        EventType.SPAWN,
+        List.of(
+            new EventPayload.Spawn(goalFrame(), lineage(), json("{\"round\":0}"), timer()),
+            new EventPayload.Spawn(
+                minimalGoalFrame(), Lineage.root(ID), json("{}"), wakeConditions().get(5))));
+    payloads.put(
+        EventType.WAKE,
+        List.of(
+            new EventPayload.Woken("timer-42", WakeKind.TIMER, "timer-42", json("{}")),
+            new EventPayload.Woken(
+                "msg-9", WakeKind.STREAM, "feeds.pubmed", json("{\"journal\":\"J Dairy Sci\"}"))));
+    payloads.put(
+        EventType.MODEL_CALL,
+        List.of(
+            new EventPayload.ModelCall(
+                "call-1",
+                "bedrock",
+                "anthropic.claude-3-5-haiku",
+                "haiku",
+                5_300,
+                820,
+                1_240,
+                new BigDecimal("0.004520"),
+                "allowed",
+                false),
+            new EventPayload.ModelCall(
+                "call-2",
+                "local",
+                "local-extractive",
+                "local",
+                900,
+                300,
+                4,
+                new BigDecimal("0"),
+                "allowed",
+                true)));
+    payloads.put(
+        EventType.TOOL_CALL,
+        List.of(
+            new EventPayload.ToolCall(
+                "tool-1",
+                "pubmed.search",
+                json("{\"q\":\"rumen-protected choline\",\"limit\":20}"),
+                json("{\"hits\":[{\"pmid\":\"123\",\"score\":0.910}]}"),
+                true),
+            new EventPayload.ToolCall(
+                "tool-2",
+                "fetch",
+                json("{\"url\":\"https://example.org\"}"),
+                json("{\"error\":\"timeout\"}"),
+                false)));
+    payloads.put(
+        EventType.PUBLISH,
+        List.of(new EventPayload.Published("brief-drafts", json("{\"draft\":1,\"words\":850}"))));
+    payloads.put(
+        EventType.FORK,
+        List.of(
+            new EventPayload.Forked(
+                CHILD,
+                7,
+                new BudgetLimits(new BigDecimal("0.50"), new BigDecimal("0.40"), 50_000))));
+    payloads.put(
+        EventType.MERGE,
+        List.of(new EventPayload.Merged(List.of(CHILD, SIBLING), "concatenate-citations")));
+    payloads.put(
+        EventType.SLEEP,
+        List.of(
+            new EventPayload.Slept(timer(), "waiting for new trials", json("{\"round\":1}")),
+            new EventPayload.Slept(
+                new WakeCondition.Signal(Set.of("approve", "redirect")), "needs approval", null)));
+    payloads.put(
+        EventType.KILL, List.of(new EventPayload.Killed("hard budget cap reached", "budget")));
+    payloads.put(
+        EventType.BUDGET_CHARGE,
+        List.of(
+            new EventPayload.BudgetCharged(
+                "call-1", new BigDecimal("0.004520"), 5_300, 820, "prices-2025-02")));
+    payloads.put(
+        EventType.HUMAN_SIGNAL,
+        List.of(
+            new EventPayload.HumanSignal(
+                "sig-1", "redirect", "user:ana", json("{\"objective\":\"focus on ketosis\"}"))));
+    payloads.put(
+        EventType.ERROR,
+        List.of(
+            new EventPayload.Failed("PROVIDER_TIMEOUT", "bedrock timed out after 30 s", false),
+            new EventPayload.Failed("RECIPE_CRASH", "NullPointerException in step 3", true)));
+    payloads.put(
+        EventType.COMPLETE,
+        List.of(
+            new EventPayload.Completed(
+                json("{\"summary\":\"done\",\"confidence\":0.90}"), json("{\"round\":3}")),
+            new EventPayload.Completed(json("\"plain text deliverable\""), null)));
     return payloads;
   }
 
@@ -186,8 +301,17 @@ public final class Samples {
   public static EventEnvelope envelope(EventPayload payload) {
     long sequence = payload instanceof EventPayload.Spawn ? 1 : 2;
     String prevHash = sequence == 1 ? EventEnvelope.GENESIS : "d".repeat(64);
-    return EventEnvelope.seal(ID, TENANT, 3, sequence, T0.plusSeconds(5), "4bf92f3577b34da6a3ce929d0e0e4736",
-        "00f067aa0ba902b7", Runtime.MAESTRO, payload, prevHash);
+    return EventEnvelope.seal(
+        ID,
+        TENANT,
+        3,
+        sequence,
+        T0.plusSeconds(5),
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "00f067aa0ba902b7",
+        Runtime.MAESTRO,
+        payload,
+        prevHash);
   }
 
   /** A sealed envelope of every sample payload. */
@@ -212,7 +336,9 @@ public final class Samples {
     samples.put("WakeCondition", new ArrayList<>(wakeConditions()));
     samples.put("EventEnvelope", new ArrayList<>(envelopes()));
     for (var entry : payloads().entrySet()) {
-      samples.put(SchemaExporter.schemaName(entry.getKey().payloadType()), new ArrayList<>(entry.getValue()));
+      samples.put(
+          SchemaExporter.schemaName(entry.getKey().payloadType()),
+          new ArrayList<>(entry.getValue()));
     }
     return samples;
   }

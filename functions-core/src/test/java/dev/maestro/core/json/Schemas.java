@@ -25,17 +25,30 @@ public final class Schemas {
 
   private Schemas() {}
 
-  /** The shipped schema called {@code name} (e.g. {@code GoalFrame}, {@code EventPayload.Spawn}). */
+  /**
+   * The shipped schema called {@code name} (e.g. {@code GoalFrame}, {@code EventPayload.Spawn}).
+   */
   public static JsonSchema named(String name) {
-    return CACHE.computeIfAbsent(name, n -> FACTORY.getSchema(
-        SchemaLocation.of("classpath:" + SchemaExporter.RESOURCE_FOLDER + "/" + n + SchemaExporter.SUFFIX),
-        CONFIG));
+    return CACHE.computeIfAbsent(
+        name,
+        n ->
+            FACTORY.getSchema(
+                SchemaLocation.of(
+                    "classpath:"
+                        + SchemaExporter.RESOURCE_FOLDER
+                        + "/"
+                        + n
+                        + SchemaExporter.SUFFIX),
+                CONFIG));
   }
 
   /** The draft 2020-12 meta-schema (bundled with the validator; no network). */
   public static JsonSchema metaSchema() {
-    return CACHE.computeIfAbsent("$meta", n -> FACTORY.getSchema(
-        SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"), CONFIG));
+    return CACHE.computeIfAbsent(
+        "$meta",
+        n ->
+            FACTORY.getSchema(
+                SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"), CONFIG));
   }
 
   /** The violations of {@code json} against the schema {@code name}, as readable lines. */

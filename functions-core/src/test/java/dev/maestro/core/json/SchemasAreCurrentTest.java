@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class SchemasAreCurrentTest {
 
   /** Surefire runs in the module's directory. */
-  private static final Path CHECKED_IN = Path.of("src", "main", "resources", SchemaExporter.RESOURCE_FOLDER);
+  private static final Path CHECKED_IN =
+      Path.of("src", "main", "resources", SchemaExporter.RESOURCE_FOLDER);
 
   @Test
   void givenTheCurrentModels_whenSchemasAreGeneratedInMemory_thenTheCheckedInFilesAreIdentical()
@@ -31,7 +32,8 @@ class SchemasAreCurrentTest {
     SortedMap<String, String> generated = SchemaExporter.render();
     var checkedIn = new TreeSet<String>();
     try (Stream<Path> files = Files.list(CHECKED_IN)) {
-      files.map(p -> p.getFileName().toString())
+      files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(SchemaExporter.SUFFIX))
           .forEach(checkedIn::add);
     }
@@ -48,9 +50,14 @@ class SchemasAreCurrentTest {
       if (!generated.containsKey(name)) problems.add("no longer generated: " + name);
     }
     if (!problems.isEmpty()) {
-      fail("The checked-in JSON Schemas in " + CHECKED_IN + " differ from the code ("
-          + String.join(", ", problems) + "). Regenerate them with:\n  "
-          + SchemaExporter.REGENERATE_COMMAND + "\nand commit the result.");
+      fail(
+          "The checked-in JSON Schemas in "
+              + CHECKED_IN
+              + " differ from the code ("
+              + String.join(", ", problems)
+              + "). Regenerate them with:\n  "
+              + SchemaExporter.REGENERATE_COMMAND
+              + "\nand commit the result.");
     }
   }
 
@@ -62,8 +69,12 @@ class SchemasAreCurrentTest {
   @Test
   void givenEveryRenderedSchema_whenInspected_thenItUsesLineFeedsAndEndsInOneNewline() {
     for (var file : SchemaExporter.render().entrySet()) {
-      assertThat(file.getValue()).as(file.getKey())
-          .endsWith("}\n").doesNotEndWith("\n\n").doesNotContain("\r").contains("\n  \"");
+      assertThat(file.getValue())
+          .as(file.getKey())
+          .endsWith("}\n")
+          .doesNotEndWith("\n\n")
+          .doesNotContain("\r")
+          .contains("\n  \"");
     }
   }
 
@@ -107,9 +118,7 @@ class SchemasAreCurrentTest {
   @Test
   void givenEveryExportedSchema_whenCheckedAgainstTheDraft202012MetaSchema_thenItIsValid() {
     for (var schema : SchemaExporter.generate().entrySet()) {
-      assertThat(Schemas.metaSchema().validate(schema.getValue()))
-          .as(schema.getKey())
-          .isEmpty();
+      assertThat(Schemas.metaSchema().validate(schema.getValue())).as(schema.getKey()).isEmpty();
     }
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A benchmark runnable as {@code maestro bench <name>}. Implementations live in the {@code eval}
- * module and are found with {@link java.util.ServiceLoader}; each returns its figures as a flat
- * or nested map that the CLI prints as JSON.
+ * module and are found with {@link java.util.ServiceLoader}; each returns its figures as a flat or
+ * nested map that the CLI prints as JSON.
  */
 public interface Benchmark {
 
@@ -21,5 +21,6 @@ public interface Benchmark {
    * Runs the benchmark in {@code workDir} (a fresh temporary directory), reporting progress lines
    * on {@code progress} (stderr), and returns the figures.
    */
-  Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress) throws Exception;
+  Map<String, Object> run(Path workDir, Map<String, String> params, PrintStream progress)
+      throws Exception;
 }

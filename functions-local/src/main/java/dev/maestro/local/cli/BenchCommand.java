@@ -19,7 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {"Runs a benchmark (BRIEF §13) and prints p50/p99 and throughput.", "Without a name, lists them."})
+    description = {
+      "Runs a benchmark (BRIEF §13) and prints p50/p99 and throughput.",
+      "Without a name, lists them."
+    })
 final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Benchmark to run.")
@@ -28,22 +31,33 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as one JSON document on stdout.")
   boolean json;
 
-  @Option(names = "-P", paramLabel = "KEY=VALUE", description = "Benchmark parameter (repeatable), e.g. -P events=50000.")
+  @Option(
+      names = "-P",
+      paramLabel = "KEY=VALUE",
+      description = "Benchmark parameter (repeatable), e.g. -P events=50000.")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
-    List<Benchmark> all = ServiceLoader.load(Benchmark.class).stream().map(ServiceLoader.Provider::get)
-        .sorted(Comparator.comparing(Benchmark::name)).toList();
+    List<Benchmark> all =
+        ServiceLoader.load(Benchmark.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .sorted(Comparator.comparing(Benchmark::name))
+            .toList();
     if (name == null) {
-      if (all.isEmpty()) System.out.println("No benchmarks on the class path (they ship in the eval module; use bin/maestro).");
+      if (all.isEmpty())
+        System.out.println(
+            "No benchmarks on the class path (they ship in the eval module; use bin/maestro).");
       all.forEach(b -> System.out.printf("  %-12s %s%n", b.name(), b.description()));
       return 0;
     }
     Benchmark bench = all.stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
     if (bench == null) {
-      System.err.println("No benchmark named '" + name + "'. Available: "
-          + String.join(", ", all.stream().map(Benchmark::name).toList()));
+      System.err.println(
+          "No benchmark named '"
+              + name
+              + "'. Available: "
+              + String.join(", ", all.stream().map(Benchmark::name).toList()));
       return 2;
     }
     Path work = Files.createTempDirectory("maestro-bench-" + name + "-");
@@ -52,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
       result.put("benchmark", bench.name());
       result.putAll(bench.run(work, params, System.err));
       if (json) {
-        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        System.out.println(
+            Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
       } else {
         result.forEach((k, v) -> System.out.printf("  %-24s %s%n", k, Json.write(v)));
       }

@@ -10,7 +10,8 @@ final class DataDirOption {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where the database and the dev signing key live (default: $MAESTRO_HOME or ~/.maestro).")
+      description =
+          "Where the database and the dev signing key live (default: $MAESTRO_HOME or ~/.maestro).")
   Path dataDir;
 
   Path resolve() {

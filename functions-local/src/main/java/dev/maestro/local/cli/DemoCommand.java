@@ -31,16 +31,29 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--sleep", defaultValue = "PT3S", description = "How long the continuation sleeps between its ticks (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sleep",
+      defaultValue = "PT3S",
+      description =
+          "How long the continuation sleeps between its ticks (default: ${DEFAULT-VALUE}).")
   Duration sleep;
 
-  @Option(names = "--tenant", defaultValue = "demo", description = "Tenant to run as (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tenant",
+      defaultValue = "demo",
+      description = "Tenant to run as (default: ${DEFAULT-VALUE}).")
   String tenant;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the data here (default: a fresh temporary directory).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Keep the data here (default: a fresh temporary directory).")
   Path dataDir;
 
-  @Option(names = "--timeout", defaultValue = "PT2M", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT2M",
+      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Override
@@ -52,8 +65,11 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("maestro-demo-");
     var config = LocalConfig.defaults(dir);
     try (LocalStack stack = LocalStack.start(config, "127.0.0.1", 0)) {
-      System.out.println("Maestro demo: embedded runtime at " + stack.baseUrl() + " (data: " + dir + ")");
-      var client = new ApiClient(stack.baseUrl(), stack.issuer.mint(TenantId.of(tenant), "demo", Duration.ofHours(1)));
+      System.out.println(
+          "Maestro demo: embedded runtime at " + stack.baseUrl() + " (data: " + dir + ")");
+      var client =
+          new ApiClient(
+              stack.baseUrl(), stack.issuer.mint(TenantId.of(tenant), "demo", Duration.ofHours(1)));
       JsonNode created = client.create(goalFrame());
       String id = created.path("id").asText();
       System.out.println("POST /continuations -> " + id + " (tenant " + tenant + ")");
@@ -67,13 +83,18 @@ final class DemoCommand implements Callable<Integer> {
           System.out.println(EventFormat.line(e));
         }
         status = client.get(id).path("continuation").path("status").asText();
-        if (Status.valueOf(status).isTerminal() && client.events(id, seen.size(), 1).isEmpty()) break;
+        if (Status.valueOf(status).isTerminal() && client.events(id, seen.size(), 1).isEmpty())
+          break;
         Thread.sleep(100);
       }
       Duration took = Duration.between(started, Instant.now());
       var defect = EventChain.firstDefect(seen);
-      System.out.printf("Status %s after %.1f s; %d events; hash chain %s%n", status, took.toMillis() / 1000.0,
-          seen.size(), defect.map(d -> "BROKEN: " + d).orElse("verified"));
+      System.out.printf(
+          "Status %s after %.1f s; %d events; hash chain %s%n",
+          status,
+          took.toMillis() / 1000.0,
+          seen.size(),
+          defect.map(d -> "BROKEN: " + d).orElse("verified"));
       if (!Status.COMPLETED.name().equals(status)) {
         System.err.println("The continuation did not complete within " + timeout);
         return 1;

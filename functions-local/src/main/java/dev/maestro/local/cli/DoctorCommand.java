@@ -17,16 +17,24 @@ import picocli.CommandLine.Option;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
-    description = "Checks the JDK, the data directory, the API port, the embedded database and cloud settings.")
+    description =
+        "Checks the JDK, the data directory, the API port, the embedded database and cloud settings.")
 final class DoctorCommand implements Callable<Integer> {
 
-  enum Level { OK, WARN, FAIL }
+  enum Level {
+    OK,
+    WARN,
+    FAIL
+  }
 
   record Check(Level level, String name, String detail) {}
 
   @Mixin DataDirOption data;
 
-  @Option(names = "--port", defaultValue = "8080", description = "API port to check (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "API port to check (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Override
@@ -52,7 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
     String where = System.getProperty("java.home");
     return feature >= 21
         ? new Check(Level.OK, "JDK", "Java " + Runtime.version() + " at " + where)
-        : new Check(Level.FAIL, "JDK", "Java " + feature + " at " + where + "; Maestro needs 21 or newer");
+        : new Check(
+            Level.FAIL, "JDK", "Java " + feature + " at " + where + "; Maestro needs 21 or newer");
   }
 
   private static Check writable(String name, Path dir) {
@@ -70,7 +79,8 @@ final class DoctorCommand implements Callable<Integer> {
     try (var conn = DriverManager.getConnection("jdbc:sqlite::memory:");
         var rs = conn.createStatement().executeQuery("select sqlite_version()")) {
       rs.next();
-      return new Check(Level.OK, "embedded database", "SQLite " + rs.getString(1) + " (native library loaded)");
+      return new Check(
+          Level.OK, "embedded database", "SQLite " + rs.getString(1) + " (native library loaded)");
     } catch (Exception e) {
       return new Check(Level.FAIL, "embedded database", "SQLite cannot load: " + e.getMessage());
     }
@@ -80,7 +90,8 @@ final class DoctorCommand implements Callable<Integer> {
     try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return new Check(Level.OK, "API port", port + " is free");
     } catch (IOException e) {
-      return new Check(Level.WARN, "API port", port + " is in use (another maestro serve?); use serve --port");
+      return new Check(
+          Level.WARN, "API port", port + " is in use (another maestro serve?); use serve --port");
     }
   }
 
@@ -90,7 +101,8 @@ final class DoctorCommand implements Callable<Integer> {
       if (System.getenv(n) != null) present.add(n);
     }
     return present.isEmpty()
-        ? new Check(Level.OK, cloud, "not configured (optional: the embedded runtime needs no cloud)")
+        ? new Check(
+            Level.OK, cloud, "not configured (optional: the embedded runtime needs no cloud)")
         : new Check(Level.OK, cloud, "configured via " + String.join(", ", present));
   }
 }

@@ -10,15 +10,20 @@ final class EventFormat {
   private EventFormat() {}
 
   static String line(EventEnvelope e) {
-    return String.format("  #%-4d %-13s gen %-3d %s  %s",
+    return String.format(
+        "  #%-4d %-13s gen %-3d %s  %s",
         e.sequence(), e.type().wire(), e.generation(), e.timestamp(), detail(e.payload()));
   }
 
   static String detail(EventPayload payload) {
     return switch (payload) {
       case EventPayload.Spawn s ->
-          "objective=\"" + abbreviate(s.goalFrame().objective(), 60) + "\" recipe=" + s.goalFrame().recipe()
-              + " budget=$" + s.goalFrame().budget().maxUsd().toPlainString();
+          "objective=\""
+              + abbreviate(s.goalFrame().objective(), 60)
+              + "\" recipe="
+              + s.goalFrame().recipe()
+              + " budget=$"
+              + s.goalFrame().budget().maxUsd().toPlainString();
       case EventPayload.Woken w -> "wake " + w.wakeId() + " (" + w.kind().wire() + ")";
       case EventPayload.Slept s -> s.reason() + " -> " + Json.write(s.until());
       case EventPayload.Completed c -> "result " + Json.write(c.result());
@@ -26,7 +31,8 @@ final class EventFormat {
       case EventPayload.HumanSignal h -> h.kind() + " from " + h.by();
       case EventPayload.Failed f -> (f.fatal() ? "fatal " : "") + f.code() + ": " + f.message();
       case EventPayload.BudgetCharged b -> "$" + b.usd().toPlainString() + " for " + b.callId();
-      case EventPayload.ModelCall m -> m.provider() + "/" + m.modelId() + " " + m.tokensIn() + "+" + m.tokensOut() + " tokens";
+      case EventPayload.ModelCall m ->
+          m.provider() + "/" + m.modelId() + " " + m.tokensIn() + "+" + m.tokensOut() + " tokens";
       case EventPayload.ToolCall t -> t.tool() + (t.ok() ? " ok" : " failed");
       case EventPayload.Published p -> "to " + p.tag();
       case EventPayload.Forked f -> "child " + f.child();

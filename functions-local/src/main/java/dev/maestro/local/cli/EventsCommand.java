@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "events",
     mixinStandardHelpOptions = true,
-    description = "Prints a continuation's events from a running API (maestro serve), one per line or as JSON.")
+    description =
+        "Prints a continuation's events from a running API (maestro serve), one per line or as JSON.")
 final class EventsCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "ID", description = "The continuation id.")
@@ -26,10 +27,16 @@ final class EventsCommand implements Callable<Integer> {
   @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
   String tenant;
 
-  @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The API (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "The API (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--after",
+      defaultValue = "0",
+      description = "Only events after this sequence (default: ${DEFAULT-VALUE}).")
   long after;
 
   @Option(names = "--json", description = "Print each event as a JSON line.")
@@ -47,7 +54,8 @@ final class EventsCommand implements Callable<Integer> {
       System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
       return 2;
     }
-    var issuer = LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
+    var issuer =
+        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
     var client = new ApiClient(url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)));
     long cursor = after;
     while (true) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "maestro",
     mixinStandardHelpOptions = true,
     versionProvider = MaestroCli.Version.class,
-    description = "Runs Maestro continuations on this machine: the API, a demo, benchmarks and checks.",
+    description =
+        "Runs Maestro continuations on this machine: the API, a demo, benchmarks and checks.",
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,
@@ -28,7 +29,9 @@ public final class MaestroCli implements Runnable {
 
   /** Runs the CLI and returns its exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new MaestroCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new MaestroCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args);
   }
 
   @Override
@@ -41,7 +44,9 @@ public final class MaestroCli implements Runnable {
     @Override
     public String[] getVersion() {
       String v = MaestroCli.class.getPackage().getImplementationVersion();
-      return new String[] {"maestro " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"};
+      return new String[] {
+        "maestro " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"
+      };
     }
   }
 }

@@ -11,22 +11,35 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serves the HTTP API on this machine and runs continuations until stopped (Ctrl-C).")
+    description =
+        "Serves the HTTP API on this machine and runs continuations until stopped (Ctrl-C).")
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin DataDirOption data;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--lease-ttl", defaultValue = "PT30S",
-      description = "Tick lease duration, ISO-8601; an interrupted tick resumes after it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lease-ttl",
+      defaultValue = "PT30S",
+      description =
+          "Tick lease duration, ISO-8601; an interrupted tick resumes after it (default: ${DEFAULT-VALUE}).")
   Duration leaseTtl;
 
-  @Option(names = "--workers", defaultValue = "32", description = "Ticks run at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      defaultValue = "32",
+      description = "Ticks run at once (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Override
@@ -34,11 +47,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
     var stop = new CountDownLatch(1);
     try (LocalStack stack = LocalStack.start(config, host, port)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        stack.close();
-      }, "maestro-shutdown"));
-      System.out.println("Maestro API listening on " + stack.baseUrl() + " (data: " + config.dataDir() + ")");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    stack.close();
+                  },
+                  "maestro-shutdown"));
+      System.out.println(
+          "Maestro API listening on " + stack.baseUrl() + " (data: " + config.dataDir() + ")");
       System.out.println("OpenAPI: " + stack.baseUrl() + "/openapi.json");
       System.out.println("A dev token: maestro token --tenant <tenant>" + dataHint());
       System.out.flush();

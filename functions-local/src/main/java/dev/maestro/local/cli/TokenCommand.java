@@ -17,13 +17,22 @@ final class TokenCommand implements Callable<Integer> {
 
   @Mixin DataDirOption data;
 
-  @Option(names = "--tenant", required = true, description = "Tenant the token is for (lower-case letters, digits, '-', '_').")
+  @Option(
+      names = "--tenant",
+      required = true,
+      description = "Tenant the token is for (lower-case letters, digits, '-', '_').")
   String tenant;
 
-  @Option(names = "--subject", defaultValue = "dev", description = "Subject (who is calling; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subject",
+      defaultValue = "dev",
+      description = "Subject (who is calling; default: ${DEFAULT-VALUE}).")
   String subject;
 
-  @Option(names = "--ttl", defaultValue = "PT1H", description = "Lifetime, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ttl",
+      defaultValue = "PT1H",
+      description = "Lifetime, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration ttl;
 
   @Override
@@ -32,7 +41,8 @@ final class TokenCommand implements Callable<Integer> {
       System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
       return 2;
     }
-    var issuer = LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
+    var issuer =
+        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
     System.out.println(issuer.mint(TenantId.of(tenant), subject, ttl));
     return 0;
   }

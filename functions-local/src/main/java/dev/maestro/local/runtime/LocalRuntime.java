@@ -48,17 +48,32 @@ public final class LocalRuntime implements AutoCloseable {
     this.store = SqliteSubstrate.open(config.dataDir().resolve(DATABASE));
     var random = new SecureRandom();
     var dispatcherRef = new WakeDispatcher[1];
-    TimerQueue timers = new NotifyingTimerQueue(store.timers(), () -> {
-      if (dispatcherRef[0] != null) dispatcherRef[0].poke();
-    });
+    TimerQueue timers =
+        new NotifyingTimerQueue(
+            store.timers(),
+            () -> {
+              if (dispatcherRef[0] != null) dispatcherRef[0].poke();
+            });
     Substrate base = store.substrate();
     this.substrate = new Substrate(base.continuations(), base.events(), timers, base.idempotency());
-    this.engine = new TickEngine(substrate, recipes, config.clock(), holderName(random), config.leaseTtl(),
-        observability, random);
+    this.engine =
+        new TickEngine(
+            substrate,
+            recipes,
+            config.clock(),
+            holderName(random),
+            config.leaseTtl(),
+            observability,
+            random);
     this.service = new ContinuationService(substrate, config.clock(), random);
-    this.dispatcher = new WakeDispatcher(timers, engine,
-        Executors.newFixedThreadPool(config.workers(), Thread.ofPlatform().name("maestro-tick-", 0).daemon(true).factory()),
-        config.clock());
+    this.dispatcher =
+        new WakeDispatcher(
+            timers,
+            engine,
+            Executors.newFixedThreadPool(
+                config.workers(),
+                Thread.ofPlatform().name("maestro-tick-", 0).daemon(true).factory()),
+            config.clock());
     dispatcherRef[0] = dispatcher;
   }
 
@@ -68,11 +83,13 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** As {@link #start(LocalConfig)}, with an observability sink and a recipe set. */
-  public static LocalRuntime start(LocalConfig config, Observability observability, Recipes recipes) {
+  public static LocalRuntime start(
+      LocalConfig config, Observability observability, Recipes recipes) {
     var runtime = new LocalRuntime(config, observability, recipes);
     try {
       int repaired = runtime.reconcileAll();
-      if (repaired > 0) LOG.log(System.Logger.Level.INFO, "reconciled " + repaired + " unfinished continuation(s)");
+      if (repaired > 0)
+        LOG.log(System.Logger.Level.INFO, "reconciled " + repaired + " unfinished continuation(s)");
       runtime.dispatcher.start();
       return runtime;
     } catch (RuntimeException e) {
@@ -81,7 +98,9 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
-  /** Reconciles every unfinished continuation (see {@link TickEngine#reconcile}); returns how many. */
+  /**
+   * Reconciles every unfinished continuation (see {@link TickEngine#reconcile}); returns how many.
+   */
   public int reconcileAll() {
     int count = 0;
     ContinuationRef after = null;

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Fires due wakes: one thread waits until the earliest timer is due (or until {@link #poke()} says
  * a new one was registered), hands due wakes to the worker pool, and acknowledges each after its
- * tick. A wake is acknowledged only after its tick finished, so one in flight when the process
- * dies is delivered again on restart.
+ * tick. A wake is acknowledged only after its tick finished, so one in flight when the process dies
+ * is delivered again on restart.
  */
 final class WakeDispatcher implements AutoCloseable {
 
@@ -44,7 +44,8 @@ final class WakeDispatcher implements AutoCloseable {
     this.engine = engine;
     this.workers = workers;
     this.clock = clock;
-    this.thread = Thread.ofPlatform().name("maestro-wake-dispatcher").daemon(true).unstarted(this::loop);
+    this.thread =
+        Thread.ofPlatform().name("maestro-wake-dispatcher").daemon(true).unstarted(this::loop);
   }
 
   void start() {
@@ -110,15 +111,21 @@ final class WakeDispatcher implements AutoCloseable {
     try {
       TickOutcome outcome = engine.deliver(wake.ref(), wake.wake());
       if (outcome instanceof TickOutcome.Retry retry) {
-        timers.register(new ScheduledWake(wake.tenant(), wake.continuationId(), retry.notBefore(), wake.wake()));
+        timers.register(
+            new ScheduledWake(
+                wake.tenant(), wake.continuationId(), retry.notBefore(), wake.wake()));
       } else {
         timers.acknowledge(wake);
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "tick for " + wake.ref() + " failed; will retry", e);
       if (running) {
-        timers.register(new ScheduledWake(wake.tenant(), wake.continuationId(),
-            clock.instant().plus(ERROR_BACKOFF), wake.wake()));
+        timers.register(
+            new ScheduledWake(
+                wake.tenant(),
+                wake.continuationId(),
+                clock.instant().plus(ERROR_BACKOFF),
+                wake.wake()));
       }
     } finally {
       inFlight.remove(key(wake));
@@ -138,7 +145,9 @@ final class WakeDispatcher implements AutoCloseable {
       thread.join(drain.toMillis());
       workers.shutdown();
       if (!workers.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "ticks still running after " + drain + "; they resume on restart");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ticks still running after " + drain + "; they resume on restart");
         workers.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -25,16 +25,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Serves an {@link ApiRouter} over HTTP with the JDK's built-in server, one virtual thread per
- * exchange. It only translates: the request line, headers and body (read up to one byte past
- * {@link ApiRouter#MAX_BODY_BYTES}, so the router can answer 413 without the server buffering an
- * unbounded body) go in, the router's response comes out. It also serves the local issuer's public
- * keys at {@value #JWKS_PATH}. {@link #close()} stops accepting, lets exchanges in flight finish
- * (up to the grace period) and releases the port.
+ * exchange. It only translates: the request line, headers and body (read up to one byte past {@link
+ * ApiRouter#MAX_BODY_BYTES}, so the router can answer 413 without the server buffering an unbounded
+ * body) go in, the router's response comes out. It also serves the local issuer's public keys at
+ * {@value #JWKS_PATH}. {@link #close()} stops accepting, lets exchanges in flight finish (up to the
+ * grace period) and releases the port.
  */
 public final class HttpApiServer implements AutoCloseable {
 
   /** Where the local issuer's public keys are served (no authentication). */
   public static final String JWKS_PATH = "/.well-known/jwks.json";
+
   /** How long {@link #close()} waits for exchanges in flight. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
 
@@ -47,7 +48,11 @@ public final class HttpApiServer implements AutoCloseable {
   private final Duration grace;
   private boolean closed;
 
-  private HttpApiServer(HttpServer server, ExecutorService executor, ApiRouter router, LocalJwtIssuer issuer,
+  private HttpApiServer(
+      HttpServer server,
+      ExecutorService executor,
+      ApiRouter router,
+      LocalJwtIssuer issuer,
       Duration grace) {
     this.server = server;
     this.executor = executor;
@@ -56,13 +61,20 @@ public final class HttpApiServer implements AutoCloseable {
     this.grace = grace;
   }
 
-  /** Starts serving {@code router} on {@code address} (port 0 picks a free port), without a JWKS endpoint. */
+  /**
+   * Starts serving {@code router} on {@code address} (port 0 picks a free port), without a JWKS
+   * endpoint.
+   */
   public static HttpApiServer start(InetSocketAddress address, ApiRouter router) {
     return start(address, router, null, DEFAULT_GRACE);
   }
 
-  /** Starts serving {@code router} on {@code address}, and {@code issuer}'s public keys at {@value #JWKS_PATH}. */
-  public static HttpApiServer start(InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer) {
+  /**
+   * Starts serving {@code router} on {@code address}, and {@code issuer}'s public keys at {@value
+   * #JWKS_PATH}.
+   */
+  public static HttpApiServer start(
+      InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer) {
     return start(address, router, Objects.requireNonNull(issuer, "issuer"), DEFAULT_GRACE);
   }
 
@@ -72,8 +84,8 @@ public final class HttpApiServer implements AutoCloseable {
    *
    * @throws UncheckedIOException if the address cannot be bound
    */
-  public static HttpApiServer start(InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer,
-      Duration grace) {
+  public static HttpApiServer start(
+      InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer, Duration grace) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(router, "router");
     Objects.requireNonNull(grace, "grace");
@@ -83,7 +95,8 @@ public final class HttpApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + address, e);
     }
-    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("maestro-http-", 0).factory());
+    ExecutorService executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("maestro-http-", 0).factory());
     var api = new HttpApiServer(server, executor, router, issuer, grace);
     server.setExecutor(executor);
     server.createContext("/", api::exchange);
@@ -104,12 +117,16 @@ public final class HttpApiServer implements AutoCloseable {
   /** {@code http://host:port} of this server, for clients. */
   public URI baseUri() {
     InetSocketAddress bound = server.getAddress();
-    String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
+    String host =
+        bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
     if (host.contains(":")) host = "[" + host + "]";
     return URI.create("http://" + host + ":" + bound.getPort());
   }
 
-  /** Stops accepting connections, waits up to the grace period for exchanges in flight, and frees the port. Idempotent. */
+  /**
+   * Stops accepting connections, waits up to the grace period for exchanges in flight, and frees
+   * the port. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) return;
@@ -117,7 +134,8 @@ public final class HttpApiServer implements AutoCloseable {
     server.stop((int) Math.max(0, grace.toSeconds()));
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) executor.shutdownNow();
+      if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS))
+        executor.shutdownNow();
     } catch (InterruptedException e) {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
@@ -151,8 +169,13 @@ public final class HttpApiServer implements AutoCloseable {
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(ApiRouter.MAX_BODY_BYTES + 1);
     }
-    return router.handle(new ApiRequest(exchange.getRequestMethod(), path,
-        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(), body));
+    return router.handle(
+        new ApiRequest(
+            exchange.getRequestMethod(),
+            path,
+            ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()),
+            exchange.getRequestHeaders(),
+            body));
   }
 
   private ApiResponse jwks(String method, String path) {
@@ -164,7 +187,9 @@ public final class HttpApiServer implements AutoCloseable {
   }
 
   private static void write(HttpExchange exchange, ApiResponse response) throws IOException {
-    response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
+    response
+        .headers()
+        .forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
     exchange.getResponseHeaders().put("X-Content-Type-Options", List.of("nosniff"));
     byte[] body = response.body();
     boolean noBody = body.length == 0 || "HEAD".equals(exchange.getRequestMethod());

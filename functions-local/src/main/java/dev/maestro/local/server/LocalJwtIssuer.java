@@ -39,12 +39,12 @@ import java.util.UUID;
 
 /**
  * The local development token issuer: an RS256 key pair created on first use and kept in {@code
- * <dataDir>/jwt/signing-key.json} (a JWK, readable by the owner only where the file system
- * supports POSIX permissions), so tokens minted before a restart stay valid after it. {@link
- * #identity()} verifies tokens for real, exactly as a cloud authorizer would: the {@code Bearer}
- * scheme, the RS256 signature against this key, {@code exp} and {@code nbf} (with {@link
- * #CLOCK_SKEW} of tolerance), {@code iss}, {@code aud}, {@code sub}, and a {@code tenant} claim
- * that is a valid {@link TenantId}.
+ * <dataDir>/jwt/signing-key.json} (a JWK, readable by the owner only where the file system supports
+ * POSIX permissions), so tokens minted before a restart stay valid after it. {@link #identity()}
+ * verifies tokens for real, exactly as a cloud authorizer would: the {@code Bearer} scheme, the
+ * RS256 signature against this key, {@code exp} and {@code nbf} (with {@link #CLOCK_SKEW} of
+ * tolerance), {@code iss}, {@code aud}, {@code sub}, and a {@code tenant} claim that is a valid
+ * {@link TenantId}.
  *
  * <p>This is a development convenience, not an identity provider: whoever can read the data
  * directory can mint tokens for any tenant.
@@ -53,14 +53,18 @@ public final class LocalJwtIssuer {
 
   /** The key file, relative to the data directory. */
   public static final String KEY_FILE = "jwt/signing-key.json";
+
   /** The claim that names the caller's tenant. */
   public static final String TENANT_CLAIM = "tenant";
+
   /** The claim holding space-separated scopes (RFC 8693 style), optional. */
   public static final String SCOPE_CLAIM = "scope";
+
   /** How far a token's {@code exp} and {@code nbf} may be off before it is rejected. */
   public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
   private static final int RSA_BITS = 2048;
+
   /** Longer headers are rejected before parsing; real tokens here are well under 2 KiB. */
   private static final int MAX_TOKEN_CHARS = 8192;
 
@@ -80,7 +84,8 @@ public final class LocalJwtIssuer {
       this.signer = new RSASSASigner(key);
       this.verifier = new RSASSAVerifier(key.toRSAPublicKey());
     } catch (JOSEException e) {
-      throw new IllegalStateException("the signing key " + key.getKeyID() + " is not a usable RSA key", e);
+      throw new IllegalStateException(
+          "the signing key " + key.getKeyID() + " is not a usable RSA key", e);
     }
   }
 
@@ -97,7 +102,8 @@ public final class LocalJwtIssuer {
    * @throws UncheckedIOException if the key file cannot be read or written
    * @throws IllegalStateException if the key file exists but holds no RSA private key
    */
-  public static LocalJwtIssuer loadOrCreate(Path dataDir, String issuer, String audience, Clock clock) {
+  public static LocalJwtIssuer loadOrCreate(
+      Path dataDir, String issuer, String audience, Clock clock) {
     Objects.requireNonNull(dataDir, "dataDir");
     requireText(issuer, "issuer");
     requireText(audience, "audience");
@@ -119,24 +125,31 @@ public final class LocalJwtIssuer {
   public String mint(TenantId tenant, String subject, Duration ttl) {
     Objects.requireNonNull(tenant, "tenant");
     requireText(subject, "subject");
-    if (ttl == null || ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("ttl must be positive");
+    if (ttl == null || ttl.isNegative() || ttl.isZero())
+      throw new IllegalArgumentException("ttl must be positive");
     Instant now = clock.instant();
-    return sign(new JWTClaimsSet.Builder()
-        .issuer(issuer)
-        .audience(audience)
-        .subject(subject)
-        .claim(TENANT_CLAIM, tenant.value())
-        .issueTime(Date.from(now))
-        .notBeforeTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(ttl)))
-        .jwtID(UUID.randomUUID().toString())
-        .build());
+    return sign(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .audience(audience)
+            .subject(subject)
+            .claim(TENANT_CLAIM, tenant.value())
+            .issueTime(Date.from(now))
+            .notBeforeTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(ttl)))
+            .jwtID(UUID.randomUUID().toString())
+            .build());
   }
 
   /** Signs arbitrary claims with this issuer's key (for tests of the verifier's rejections). */
   String sign(JWTClaimsSet claims) {
-    var jwt = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+    var jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT)
+                .build(),
+            claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
@@ -180,7 +193,8 @@ public final class LocalJwtIssuer {
     }
     String token = authorization.substring(space + 1).strip();
     if (token.isEmpty()) throw new UnauthorizedException("the bearer token is empty");
-    if (token.length() > MAX_TOKEN_CHARS) throw new UnauthorizedException("the bearer token is too long");
+    if (token.length() > MAX_TOKEN_CHARS)
+      throw new UnauthorizedException("the bearer token is too long");
 
     SignedJWT jwt;
     JWTClaimsSet claims;
@@ -193,11 +207,13 @@ public final class LocalJwtIssuer {
     // Checked before verifying: the algorithm must never be chosen by the token (no "none", no
     // HMAC with the public key as the secret).
     if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
-      throw new UnauthorizedException("the token must be signed with RS256, not " + jwt.getHeader().getAlgorithm());
+      throw new UnauthorizedException(
+          "the token must be signed with RS256, not " + jwt.getHeader().getAlgorithm());
     }
     String kid = jwt.getHeader().getKeyID();
     if (kid != null && !kid.equals(key.getKeyID())) {
-      throw new UnauthorizedException("the token was signed by an unknown key (kid " + abbreviate(kid) + ")");
+      throw new UnauthorizedException(
+          "the token was signed by an unknown key (kid " + abbreviate(kid) + ")");
     }
     try {
       if (!jwt.verify(verifier)) throw new UnauthorizedException("the token signature is invalid");
@@ -223,7 +239,8 @@ public final class LocalJwtIssuer {
       throw new UnauthorizedException("the token audience does not include " + audience);
     }
     String subject = claims.getSubject();
-    if (subject == null || subject.isBlank()) throw new UnauthorizedException("the token has no sub claim");
+    if (subject == null || subject.isBlank())
+      throw new UnauthorizedException("the token has no sub claim");
     Object tenant = claims.getClaim(TENANT_CLAIM);
     if (tenant == null) throw new UnauthorizedException("the token has no tenant claim");
     if (!(tenant instanceof String tenantText) || !TenantId.isValid(tenantText)) {
@@ -234,7 +251,8 @@ public final class LocalJwtIssuer {
 
   private static Set<String> scopes(Object claim) {
     if (claim == null) return Set.of();
-    if (!(claim instanceof String text)) throw new UnauthorizedException("the token's scope claim must be a string");
+    if (!(claim instanceof String text))
+      throw new UnauthorizedException("the token's scope claim must be a string");
     var scopes = new LinkedHashSet<String>();
     Arrays.stream(text.split(" ")).filter(s -> !s.isEmpty()).forEach(scopes::add);
     return scopes;
@@ -249,27 +267,33 @@ public final class LocalJwtIssuer {
     boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (posix) {
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
     } else {
       Files.createDirectories(dir);
     }
     RSAKey generated;
     try {
-      generated = new RSAKeyGenerator(RSA_BITS)
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.RS256)
-          .keyIDFromThumbprint(true)
-          .generate();
+      generated =
+          new RSAKeyGenerator(RSA_BITS)
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.RS256)
+              .keyIDFromThumbprint(true)
+              .generate();
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate an RSA key", e);
     }
     // Written to a private temporary file first so the key file is never seen half-written or
     // with default permissions; the move fails if another process created the key meanwhile, and
     // then that key is the one everybody loads.
-    FileAttribute<?>[] attributes = posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes =
+        posix
+            ? new FileAttribute<?>[] {
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+            }
+            : new FileAttribute<?>[0];
     Path temp = Files.createTempFile(dir, "signing-key", ".tmp", attributes);
     try {
       Files.writeString(temp, generated.toJSONString(), StandardCharsets.UTF_8);
@@ -300,7 +324,8 @@ public final class LocalJwtIssuer {
   }
 
   private static void requireText(String value, String name) {
-    if (value == null || value.isBlank()) throw new IllegalArgumentException(name + " must not be blank");
+    if (value == null || value.isBlank())
+      throw new IllegalArgumentException(name + " must not be blank");
   }
 
   @Override

@@ -13,14 +13,17 @@ final class Instants {
   /** {@code instant} in epoch nanoseconds. */
   static long toNanos(Instant instant) {
     try {
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("instant " + instant + " is outside the storable range (1677-2262)", e);
+      throw new IllegalArgumentException(
+          "instant " + instant + " is outside the storable range (1677-2262)", e);
     }
   }
 
   /** The instant {@code nanos} nanoseconds after the epoch. */
   static Instant fromNanos(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 }

@@ -26,7 +26,8 @@ import java.util.Optional;
 /**
  * Continuation snapshots and leases in SQLite. The {@code leases} row is created with the
  * continuation and never deleted, so its generation only grows; a released lease keeps its holder
- * and generation and gets an expiry at the epoch, which is never live. Every key carries the tenant.
+ * and generation and gets an expiry at the epoch, which is never live. Every key carries the
+ * tenant.
  */
 final class SqliteContinuationStore implements ContinuationStore {
 
@@ -44,47 +45,65 @@ final class SqliteContinuationStore implements ContinuationStore {
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(spawn, "spawn");
     if (!spawn.tenant().equals(initial.tenant()) || !spawn.continuationId().equals(initial.id())) {
-      throw new IllegalArgumentException("the spawn event belongs to " + spawn.tenant() + "/"
-          + spawn.continuationId() + ", not to " + initial.tenant() + "/" + initial.id());
+      throw new IllegalArgumentException(
+          "the spawn event belongs to "
+              + spawn.tenant()
+              + "/"
+              + spawn.continuationId()
+              + ", not to "
+              + initial.tenant()
+              + "/"
+              + initial.id());
     }
     if (spawn.type() != EventType.SPAWN || spawn.sequence() != 1 || spawn.generation() != 0) {
-      throw new IllegalArgumentException("a continuation is created with a spawn event at sequence 1, generation 0");
+      throw new IllegalArgumentException(
+          "a continuation is created with a spawn event at sequence 1, generation 0");
     }
     var ref = new ContinuationRef(initial.tenant(), initial.id());
     String snapshot = Json.write(initial);
     String spawnJson = Json.write(spawn);
-    db.write(s -> {
-      PreparedStatement insert = s.prepare("""
+    db.write(
+        s -> {
+          PreparedStatement insert =
+              s.prepare(
+                  """
           INSERT INTO continuations (tenant, id, last_sequence, terminal, snapshot) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT (tenant, id) DO NOTHING""");
-      insert.setString(1, ref.tenant().value());
-      insert.setString(2, ref.id().value());
-      insert.setLong(3, initial.lastSequence());
-      insert.setInt(4, initial.status().isTerminal() ? 1 : 0);
-      insert.setString(5, snapshot);
-      if (insert.executeUpdate() == 0) throw new ConflictException("continuation " + ref + " already exists");
-      PreparedStatement lease = s.prepare("""
+          insert.setString(1, ref.tenant().value());
+          insert.setString(2, ref.id().value());
+          insert.setLong(3, initial.lastSequence());
+          insert.setInt(4, initial.status().isTerminal() ? 1 : 0);
+          insert.setString(5, snapshot);
+          if (insert.executeUpdate() == 0)
+            throw new ConflictException("continuation " + ref + " already exists");
+          PreparedStatement lease =
+              s.prepare(
+                  """
           INSERT INTO leases (tenant, continuation_id, holder, expires_at_ns, generation) VALUES (?, ?, NULL, 0, 0)""");
-      lease.setString(1, ref.tenant().value());
-      lease.setString(2, ref.id().value());
-      lease.executeUpdate();
-      SqliteEventLog.insert(s, spawn, spawnJson);
-      return null;
-    });
+          lease.setString(1, ref.tenant().value());
+          lease.setString(2, ref.id().value());
+          lease.executeUpdate();
+          SqliteEventLog.insert(s, spawn, spawnJson);
+          return null;
+        });
   }
 
   @Override
   public Optional<Continuation> find(TenantId tenant, ContinuationId id) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
-    return db.read(s -> {
-      PreparedStatement select = s.prepare("SELECT snapshot FROM continuations WHERE tenant = ? AND id = ?");
-      select.setString(1, tenant.value());
-      select.setString(2, id.value());
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next() ? Optional.of(Json.read(rs.getString(1), Continuation.class)) : Optional.empty();
-      }
-    });
+    return db.read(
+        s -> {
+          PreparedStatement select =
+              s.prepare("SELECT snapshot FROM continuations WHERE tenant = ? AND id = ?");
+          select.setString(1, tenant.value());
+          select.setString(2, id.value());
+          try (ResultSet rs = select.executeQuery()) {
+            return rs.next()
+                ? Optional.of(Json.read(rs.getString(1), Continuation.class))
+                : Optional.empty();
+          }
+        });
   }
 
   @Override
@@ -92,113 +111,145 @@ final class SqliteContinuationStore implements ContinuationStore {
     Objects.requireNonNull(snapshot, "snapshot");
     var ref = new ContinuationRef(snapshot.tenant(), snapshot.id());
     String json = Json.write(snapshot);
-    db.write(s -> {
-      long generation = leaseRow(s, ref).generation();
-      if (fence < generation) {
-        throw new FencedException("snapshot of " + ref + " carries fence " + fence
-            + " but the lease is at generation " + generation);
-      }
-      PreparedStatement update = s.prepare("""
+    db.write(
+        s -> {
+          long generation = leaseRow(s, ref).generation();
+          if (fence < generation) {
+            throw new FencedException(
+                "snapshot of "
+                    + ref
+                    + " carries fence "
+                    + fence
+                    + " but the lease is at generation "
+                    + generation);
+          }
+          PreparedStatement update =
+              s.prepare(
+                  """
           UPDATE continuations SET snapshot = ?, last_sequence = ?, terminal = ?
           WHERE tenant = ? AND id = ? AND last_sequence < ?""");
-      update.setString(1, json);
-      update.setLong(2, snapshot.lastSequence());
-      update.setInt(3, snapshot.status().isTerminal() ? 1 : 0);
-      update.setString(4, ref.tenant().value());
-      update.setString(5, ref.id().value());
-      update.setLong(6, snapshot.lastSequence());
-      update.executeUpdate();
-      return null;
-    });
+          update.setString(1, json);
+          update.setLong(2, snapshot.lastSequence());
+          update.setInt(3, snapshot.status().isTerminal() ? 1 : 0);
+          update.setString(4, ref.tenant().value());
+          update.setString(5, ref.id().value());
+          update.setLong(6, snapshot.lastSequence());
+          update.executeUpdate();
+          return null;
+        });
   }
 
   @Override
-  public Lease acquireLease(TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
+  public Lease acquireLease(
+      TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
     checkLeaseArguments(holder, ttl, now);
     Instant expiresAt = now.plus(ttl);
     long nowNs = Instants.toNanos(now);
     long expiresNs = Instants.toNanos(expiresAt);
-    return db.write(s -> {
-      LeaseRow current = leaseRow(s, ref);
-      if (current.holder() != null && nowNs < current.expiresAtNs()) {
-        Instant heldUntil = Instants.fromNanos(current.expiresAtNs());
-        throw new LeaseHeldException("the lease of " + ref + " is held until " + heldUntil, heldUntil);
-      }
-      long generation = current.generation() + 1;
-      updateLease(s, ref, holder, expiresNs, generation);
-      return new Lease(holder, expiresAt, generation);
-    });
+    return db.write(
+        s -> {
+          LeaseRow current = leaseRow(s, ref);
+          if (current.holder() != null && nowNs < current.expiresAtNs()) {
+            Instant heldUntil = Instants.fromNanos(current.expiresAtNs());
+            throw new LeaseHeldException(
+                "the lease of " + ref + " is held until " + heldUntil, heldUntil);
+          }
+          long generation = current.generation() + 1;
+          updateLease(s, ref, holder, expiresNs, generation);
+          return new Lease(holder, expiresAt, generation);
+        });
   }
 
   @Override
-  public Lease renewLease(TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
+  public Lease renewLease(
+      TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
     Objects.requireNonNull(lease, "lease");
     checkLeaseArguments(lease.holder(), ttl, now);
     Instant expiresAt = now.plus(ttl);
     long expiresNs = Instants.toNanos(expiresAt);
-    return db.write(s -> {
-      LeaseRow current = leaseRow(s, ref);
-      if (current.generation() != lease.generation() || !lease.holder().equals(current.holder())) {
-        throw new FencedException("the lease of " + ref + " was taken over (now generation "
-            + current.generation() + ", renewing " + lease.generation() + ")");
-      }
-      updateLease(s, ref, lease.holder(), expiresNs, lease.generation());
-      return new Lease(lease.holder(), expiresAt, lease.generation());
-    });
+    return db.write(
+        s -> {
+          LeaseRow current = leaseRow(s, ref);
+          if (current.generation() != lease.generation()
+              || !lease.holder().equals(current.holder())) {
+            throw new FencedException(
+                "the lease of "
+                    + ref
+                    + " was taken over (now generation "
+                    + current.generation()
+                    + ", renewing "
+                    + lease.generation()
+                    + ")");
+          }
+          updateLease(s, ref, lease.holder(), expiresNs, lease.generation());
+          return new Lease(lease.holder(), expiresAt, lease.generation());
+        });
   }
 
   @Override
   public void releaseLease(TenantId tenant, ContinuationId id, Lease lease) {
     var ref = new ContinuationRef(tenant, id);
     Objects.requireNonNull(lease, "lease");
-    db.write(s -> {
-      PreparedStatement release = s.prepare("""
+    db.write(
+        s -> {
+          PreparedStatement release =
+              s.prepare(
+                  """
           UPDATE leases SET expires_at_ns = ?
           WHERE tenant = ? AND continuation_id = ? AND generation = ? AND holder = ?""");
-      release.setLong(1, Instants.toNanos(RELEASED));
-      release.setString(2, ref.tenant().value());
-      release.setString(3, ref.id().value());
-      release.setLong(4, lease.generation());
-      release.setString(5, lease.holder());
-      release.executeUpdate();
-      return null;
-    });
+          release.setLong(1, Instants.toNanos(RELEASED));
+          release.setString(2, ref.tenant().value());
+          release.setString(3, ref.id().value());
+          release.setLong(4, lease.generation());
+          release.setString(5, lease.holder());
+          release.executeUpdate();
+          return null;
+        });
   }
 
   @Override
   public Optional<Lease> currentLease(TenantId tenant, ContinuationId id) {
     var ref = new ContinuationRef(tenant, id);
-    return db.read(s -> {
-      Optional<LeaseRow> row = findLeaseRow(s, ref);
-      return row.filter(r -> r.holder() != null)
-          .map(r -> new Lease(r.holder(), Instants.fromNanos(r.expiresAtNs()), r.generation()));
-    });
+    return db.read(
+        s -> {
+          Optional<LeaseRow> row = findLeaseRow(s, ref);
+          return row.filter(r -> r.holder() != null)
+              .map(r -> new Lease(r.holder(), Instants.fromNanos(r.expiresAtNs()), r.generation()));
+        });
   }
 
   @Override
   public List<ContinuationRef> scanUnfinished(ContinuationRef after, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    return db.read(s -> {
-      PreparedStatement select;
-      if (after == null) {
-        select = s.prepare("SELECT tenant, id FROM continuations WHERE terminal = 0 ORDER BY tenant, id LIMIT ?");
-        select.setInt(1, limit);
-      } else {
-        select = s.prepare("""
+    return db.read(
+        s -> {
+          PreparedStatement select;
+          if (after == null) {
+            select =
+                s.prepare(
+                    "SELECT tenant, id FROM continuations WHERE terminal = 0 ORDER BY tenant, id LIMIT ?");
+            select.setInt(1, limit);
+          } else {
+            select =
+                s.prepare(
+                    """
             SELECT tenant, id FROM continuations WHERE terminal = 0 AND (tenant, id) > (?, ?)
             ORDER BY tenant, id LIMIT ?""");
-        select.setString(1, after.tenant().value());
-        select.setString(2, after.id().value());
-        select.setInt(3, limit);
-      }
-      var page = new ArrayList<ContinuationRef>();
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) page.add(new ContinuationRef(TenantId.of(rs.getString(1)), ContinuationId.of(rs.getString(2))));
-      }
-      return List.copyOf(page);
-    });
+            select.setString(1, after.tenant().value());
+            select.setString(2, after.id().value());
+            select.setInt(3, limit);
+          }
+          var page = new ArrayList<ContinuationRef>();
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next())
+              page.add(
+                  new ContinuationRef(
+                      TenantId.of(rs.getString(1)), ContinuationId.of(rs.getString(2))));
+          }
+          return List.copyOf(page);
+        });
   }
 
   /** A continuation's lease row; {@code holder} is null until the first acquisition. */
@@ -210,22 +261,30 @@ final class SqliteContinuationStore implements ContinuationStore {
    * @throws NotFoundException if the continuation does not exist for this tenant
    */
   static LeaseRow leaseRow(SqliteDatabase.Session s, ContinuationRef ref) throws SQLException {
-    return findLeaseRow(s, ref).orElseThrow(() -> new NotFoundException("continuation " + ref + " does not exist"));
+    return findLeaseRow(s, ref)
+        .orElseThrow(() -> new NotFoundException("continuation " + ref + " does not exist"));
   }
 
-  private static Optional<LeaseRow> findLeaseRow(SqliteDatabase.Session s, ContinuationRef ref) throws SQLException {
-    PreparedStatement select = s.prepare(
-        "SELECT holder, expires_at_ns, generation FROM leases WHERE tenant = ? AND continuation_id = ?");
+  private static Optional<LeaseRow> findLeaseRow(SqliteDatabase.Session s, ContinuationRef ref)
+      throws SQLException {
+    PreparedStatement select =
+        s.prepare(
+            "SELECT holder, expires_at_ns, generation FROM leases WHERE tenant = ? AND continuation_id = ?");
     select.setString(1, ref.tenant().value());
     select.setString(2, ref.id().value());
     try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? Optional.of(new LeaseRow(rs.getString(1), rs.getLong(2), rs.getLong(3))) : Optional.empty();
+      return rs.next()
+          ? Optional.of(new LeaseRow(rs.getString(1), rs.getLong(2), rs.getLong(3)))
+          : Optional.empty();
     }
   }
 
-  private static void updateLease(SqliteDatabase.Session s, ContinuationRef ref, String holder, long expiresNs,
-      long generation) throws SQLException {
-    PreparedStatement update = s.prepare("""
+  private static void updateLease(
+      SqliteDatabase.Session s, ContinuationRef ref, String holder, long expiresNs, long generation)
+      throws SQLException {
+    PreparedStatement update =
+        s.prepare(
+            """
         UPDATE leases SET holder = ?, expires_at_ns = ?, generation = ? WHERE tenant = ? AND continuation_id = ?""");
     update.setString(1, holder);
     update.setLong(2, expiresNs);
@@ -240,6 +299,7 @@ final class SqliteContinuationStore implements ContinuationStore {
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(now, "now");
     if (holder.isBlank()) throw new IllegalArgumentException("a lease holder must not be blank");
-    if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("a lease ttl must be positive");
+    if (ttl.isNegative() || ttl.isZero())
+      throw new IllegalArgumentException("a lease ttl must be positive");
   }
 }

@@ -56,9 +56,11 @@ final class SqliteDatabase implements AutoCloseable {
    * Migrations by target version: {@code MIGRATIONS.get(v - 1)} takes a database from version
    * {@code v - 1} to {@code v}. Append only; never edit a released migration.
    */
-  private static final List<List<String>> MIGRATIONS = List.of(List.of(
-      // Snapshots are caches of the fold; terminal is denormalised for the recovery scan.
-      """
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          List.of(
+              // Snapshots are caches of the fold; terminal is denormalised for the recovery scan.
+              """
       CREATE TABLE continuations (
         tenant TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -66,9 +68,9 @@ final class SqliteDatabase implements AutoCloseable {
         terminal INTEGER NOT NULL,
         snapshot TEXT NOT NULL,
         PRIMARY KEY (tenant, id))""",
-      "CREATE INDEX continuations_unfinished ON continuations (tenant, id) WHERE terminal = 0",
-      // One row per continuation from its creation; generation survives releases (fencing).
-      """
+              "CREATE INDEX continuations_unfinished ON continuations (tenant, id) WHERE terminal = 0",
+              // One row per continuation from its creation; generation survives releases (fencing).
+              """
       CREATE TABLE leases (
         tenant TEXT NOT NULL,
         continuation_id TEXT NOT NULL,
@@ -76,9 +78,10 @@ final class SqliteDatabase implements AutoCloseable {
         expires_at_ns INTEGER NOT NULL,
         generation INTEGER NOT NULL,
         PRIMARY KEY (tenant, continuation_id)) WITHOUT ROWID""",
-      // A rowid table (rows are appended at the end of the b-tree) plus a small unique key index;
-      // WITHOUT ROWID would copy the whole JSON body into interior pages.
-      """
+              // A rowid table (rows are appended at the end of the b-tree) plus a small unique key
+              // index;
+              // WITHOUT ROWID would copy the whole JSON body into interior pages.
+              """
       CREATE TABLE events (
         tenant TEXT NOT NULL,
         continuation_id TEXT NOT NULL,
@@ -87,8 +90,8 @@ final class SqliteDatabase implements AutoCloseable {
         type TEXT NOT NULL,
         hash TEXT NOT NULL,
         body TEXT NOT NULL)""",
-      "CREATE UNIQUE INDEX events_key ON events (tenant, continuation_id, sequence)",
-      """
+              "CREATE UNIQUE INDEX events_key ON events (tenant, continuation_id, sequence)",
+              """
       CREATE TABLE timers (
         tenant TEXT NOT NULL,
         continuation_id TEXT NOT NULL,
@@ -96,8 +99,8 @@ final class SqliteDatabase implements AutoCloseable {
         due_at_ns INTEGER NOT NULL,
         wake TEXT NOT NULL,
         PRIMARY KEY (tenant, continuation_id, wake_id)) WITHOUT ROWID""",
-      "CREATE INDEX timers_due ON timers (due_at_ns, tenant, continuation_id, wake_id)",
-      """
+              "CREATE INDEX timers_due ON timers (due_at_ns, tenant, continuation_id, wake_id)",
+              """
       CREATE TABLE idempotency_claims (
         tenant TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -199,9 +202,13 @@ final class SqliteDatabase implements AutoCloseable {
     this.file = file;
     this.writer = writer;
     this.readers = new ArrayBlockingQueue<>(readers.size(), false, readers);
-    this.writerThread = Thread.ofPlatform().name("maestro-sqlite-writer").daemon(true).unstarted(this::runWriter);
+    this.writerThread =
+        Thread.ofPlatform().name("maestro-sqlite-writer").daemon(true).unstarted(this::runWriter);
     this.completerThread =
-        Thread.ofPlatform().name("maestro-sqlite-completer").daemon(true).unstarted(this::runCompleter);
+        Thread.ofPlatform()
+            .name("maestro-sqlite-completer")
+            .daemon(true)
+            .unstarted(this::runCompleter);
   }
 
   /**
@@ -211,7 +218,8 @@ final class SqliteDatabase implements AutoCloseable {
    * @throws SqliteStoreException if the file cannot be opened or was written by a newer schema
    */
   static SqliteDatabase open(Path file, int readerCount) {
-    if (readerCount < 1) throw new IllegalArgumentException("at least one read connection is needed");
+    if (readerCount < 1)
+      throw new IllegalArgumentException("at least one read connection is needed");
     Path absolute = file.toAbsolutePath();
     var opened = new ArrayList<Session>();
     try {
@@ -253,8 +261,8 @@ final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in the next group-commit transaction and returns its result once committed.
-   * A {@link RuntimeException} thrown by {@code work} undoes its writes only and is rethrown here.
+   * Runs {@code work} in the next group-commit transaction and returns its result once committed. A
+   * {@link RuntimeException} thrown by {@code work} undoes its writes only and is rethrown here.
    *
    * @throws SqliteStoreException if the store failed or is closed; the work was not committed
    */
@@ -335,10 +343,12 @@ final class SqliteDatabase implements AutoCloseable {
         finished.add(group);
       }
     }
-    // close() takes the write lock before queueing STOP, so nothing can follow it; drain defensively.
+    // close() takes the write lock before queueing STOP, so nothing can follow it; drain
+    // defensively.
     var late = new ArrayList<Pending<?>>();
     queue.drainTo(late);
-    for (Pending<?> pending : late) pending.rejection = new SqliteStoreException("the store " + file + " is closed");
+    for (Pending<?> pending : late)
+      pending.rejection = new SqliteStoreException("the store " + file + " is closed");
     if (!late.isEmpty()) finished.add(late);
     finished.add(NO_MORE_GROUPS);
   }
@@ -381,9 +391,10 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (RuntimeException | SQLException failure) {
           writer.execute("ROLLBACK TO op");
           writer.execute("RELEASE op");
-          pending.rejection = failure instanceof RuntimeException runtime
-              ? runtime
-              : new SqliteStoreException("write to " + file + " failed", failure);
+          pending.rejection =
+              failure instanceof RuntimeException runtime
+                  ? runtime
+                  : new SqliteStoreException("write to " + file + " failed", failure);
         }
       } catch (SQLException e) {
         abandon(group, new SqliteStoreException("write transaction on " + file + " failed", e));
@@ -444,19 +455,25 @@ final class SqliteDatabase implements AutoCloseable {
     try {
       session.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       int current;
-      try (ResultSet rs = session.prepare("SELECT max(version) FROM schema_version").executeQuery()) {
+      try (ResultSet rs =
+          session.prepare("SELECT max(version) FROM schema_version").executeQuery()) {
         current = rs.next() ? rs.getInt(1) : 0;
       }
       if (current > SCHEMA_VERSION) {
-        throw new SqliteStoreException("the database has schema version " + current
-            + " but this build knows only up to " + SCHEMA_VERSION + "; use a newer build");
+        throw new SqliteStoreException(
+            "the database has schema version "
+                + current
+                + " but this build knows only up to "
+                + SCHEMA_VERSION
+                + "; use a newer build");
       }
       for (int target = current + 1; target <= SCHEMA_VERSION; target++) {
         for (String ddl : MIGRATIONS.get(target - 1)) session.execute(ddl);
       }
       if (current < SCHEMA_VERSION) {
         session.execute("DELETE FROM schema_version");
-        PreparedStatement insert = session.prepare("INSERT INTO schema_version (version) VALUES (?)");
+        PreparedStatement insert =
+            session.prepare("INSERT INTO schema_version (version) VALUES (?)");
         insert.setInt(1, SCHEMA_VERSION);
         insert.executeUpdate();
       }

@@ -32,7 +32,8 @@ final class SqliteEventLog implements EventLog {
   }
 
   @Override
-  public AppendResult append(TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> events) {
+  public AppendResult append(
+      TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> events) {
     Objects.requireNonNull(events, "events");
     var ref = new ContinuationRef(tenant, id);
     EventLog.checkBatch(tenant, id, fence, events);
@@ -43,32 +44,46 @@ final class SqliteEventLog implements EventLog {
   }
 
   @Override
-  public List<EventEnvelope> read(TenantId tenant, ContinuationId id, long afterSequence, int limit) {
+  public List<EventEnvelope> read(
+      TenantId tenant, ContinuationId id, long afterSequence, int limit) {
     var ref = new ContinuationRef(tenant, id);
     if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
     if (limit == 0) return List.of();
-    return db.read(s -> {
-      PreparedStatement select = s.prepare("""
+    return db.read(
+        s -> {
+          PreparedStatement select =
+              s.prepare(
+                  """
           SELECT body FROM events WHERE tenant = ? AND continuation_id = ? AND sequence > ?
           ORDER BY sequence LIMIT ?""");
-      select.setString(1, ref.tenant().value());
-      select.setString(2, ref.id().value());
-      select.setLong(3, afterSequence);
-      select.setInt(4, limit);
-      var page = new ArrayList<EventEnvelope>();
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) page.add(Json.read(rs.getString(1), EventEnvelope.class));
-      }
-      return List.copyOf(page);
-    });
+          select.setString(1, ref.tenant().value());
+          select.setString(2, ref.id().value());
+          select.setLong(3, afterSequence);
+          select.setInt(4, limit);
+          var page = new ArrayList<EventEnvelope>();
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) page.add(Json.read(rs.getString(1), EventEnvelope.class));
+          }
+          return List.copyOf(page);
+        });
   }
 
-  private static AppendResult appendInTransaction(SqliteDatabase.Session s, ContinuationRef ref, long fence,
-      List<EventEnvelope> batch, List<String> bodies) throws SQLException {
+  private static AppendResult appendInTransaction(
+      SqliteDatabase.Session s,
+      ContinuationRef ref,
+      long fence,
+      List<EventEnvelope> batch,
+      List<String> bodies)
+      throws SQLException {
     Head head = head(s, ref);
     if (fence < head.generation()) {
-      throw new FencedException("append to " + ref + " carries fence " + fence
-          + " but the lease is at generation " + head.generation());
+      throw new FencedException(
+          "append to "
+              + ref
+              + " carries fence "
+              + fence
+              + " but the lease is at generation "
+              + head.generation());
     }
     long first = batch.get(0).sequence();
     int present = 0;
@@ -76,11 +91,13 @@ final class SqliteEventLog implements EventLog {
       long overlapEnd = Math.min(head.sequence(), first + batch.size() - 1);
       List<String> stored = storedHashes(s, ref, first, overlapEnd);
       if (stored.size() != overlapEnd - first + 1) {
-        throw new SqliteStoreException("the log of " + ref + " has a hole below sequence " + head.sequence());
+        throw new SqliteStoreException(
+            "the log of " + ref + " has a hole below sequence " + head.sequence());
       }
       for (int i = 0; i < stored.size(); i++) {
         if (!stored.get(i).equals(batch.get(i).hash())) {
-          throw new ConflictException("a different event is already stored at sequence " + (first + i) + " of " + ref);
+          throw new ConflictException(
+              "a different event is already stored at sequence " + (first + i) + " of " + ref);
         }
       }
       present = stored.size();
@@ -89,24 +106,34 @@ final class SqliteEventLog implements EventLog {
 
     EventEnvelope firstNew = batch.get(present);
     if (firstNew.sequence() != head.sequence() + 1) {
-      throw new ConflictException("the log of " + ref + " ends at sequence " + head.sequence()
-          + "; an append cannot continue at " + firstNew.sequence());
+      throw new ConflictException(
+          "the log of "
+              + ref
+              + " ends at sequence "
+              + head.sequence()
+              + "; an append cannot continue at "
+              + firstNew.sequence());
     }
     String previousHash = head.hash();
     for (int i = present; i < batch.size(); i++) {
       EventEnvelope event = batch.get(i);
       if (!event.prevHash().equals(previousHash)) {
-        throw new ConflictException("event " + event.sequence() + " of " + ref + " does not link to its predecessor");
+        throw new ConflictException(
+            "event " + event.sequence() + " of " + ref + " does not link to its predecessor");
       }
       previousHash = event.hash();
     }
     for (int i = present; i < batch.size(); i++) insert(s, batch.get(i), bodies.get(i));
-    return new AppendResult(batch.size() - present, present, batch.get(batch.size() - 1).sequence());
+    return new AppendResult(
+        batch.size() - present, present, batch.get(batch.size() - 1).sequence());
   }
 
   /** Inserts one event row; the caller has checked that its sequence is free. */
-  static void insert(SqliteDatabase.Session s, EventEnvelope event, String body) throws SQLException {
-    PreparedStatement insert = s.prepare("""
+  static void insert(SqliteDatabase.Session s, EventEnvelope event, String body)
+      throws SQLException {
+    PreparedStatement insert =
+        s.prepare(
+            """
         INSERT INTO events (tenant, continuation_id, sequence, generation, type, hash, body)
         VALUES (?, ?, ?, ?, ?, ?, ?)""");
     insert.setString(1, event.tenant().value());
@@ -132,7 +159,9 @@ final class SqliteEventLog implements EventLog {
    * @throws NotFoundException if the continuation does not exist for this tenant
    */
   private static Head head(SqliteDatabase.Session s, ContinuationRef ref) throws SQLException {
-    PreparedStatement select = s.prepare("""
+    PreparedStatement select =
+        s.prepare(
+            """
         SELECT l.generation, e.sequence, e.hash
         FROM leases l LEFT JOIN events e
           ON e.tenant = l.tenant AND e.continuation_id = l.continuation_id
@@ -145,13 +174,17 @@ final class SqliteEventLog implements EventLog {
       if (!rs.next()) throw new NotFoundException("continuation " + ref + " does not exist");
       long generation = rs.getLong(1);
       long sequence = rs.getLong(2);
-      return rs.wasNull() ? new Head(generation, 0, EventEnvelope.GENESIS) : new Head(generation, sequence, rs.getString(3));
+      return rs.wasNull()
+          ? new Head(generation, 0, EventEnvelope.GENESIS)
+          : new Head(generation, sequence, rs.getString(3));
     }
   }
 
-  private static List<String> storedHashes(SqliteDatabase.Session s, ContinuationRef ref, long from, long to)
-      throws SQLException {
-    PreparedStatement select = s.prepare("""
+  private static List<String> storedHashes(
+      SqliteDatabase.Session s, ContinuationRef ref, long from, long to) throws SQLException {
+    PreparedStatement select =
+        s.prepare(
+            """
         SELECT hash FROM events WHERE tenant = ? AND continuation_id = ? AND sequence BETWEEN ? AND ?
         ORDER BY sequence""");
     select.setString(1, ref.tenant().value());

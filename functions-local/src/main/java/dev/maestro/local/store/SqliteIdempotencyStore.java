@@ -29,29 +29,39 @@ final class SqliteIdempotencyStore implements IdempotencyStore {
     long claimedNs = Instants.toNanos(proposed.claimedAt());
     Optional<Claim> known = db.read(s -> stored(s, tenant, proposed.key()));
     if (known.isPresent()) return known.get();
-    return db.write(s -> {
-      PreparedStatement insert = s.prepare("""
+    return db.write(
+        s -> {
+          PreparedStatement insert =
+              s.prepare(
+                  """
           INSERT INTO idempotency_claims (tenant, key, request_fingerprint, resource_id, claimed_at_ns)
           VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, key) DO NOTHING""");
-      insert.setString(1, tenant.value());
-      insert.setString(2, proposed.key());
-      insert.setString(3, proposed.requestFingerprint());
-      insert.setString(4, proposed.resourceId());
-      insert.setLong(5, claimedNs);
-      if (insert.executeUpdate() == 1) return proposed;
-      return stored(s, tenant, proposed.key()).orElseThrow(() ->
-          new SqliteStoreException("idempotency key " + proposed.key() + " is neither free nor stored"));
-    });
+          insert.setString(1, tenant.value());
+          insert.setString(2, proposed.key());
+          insert.setString(3, proposed.requestFingerprint());
+          insert.setString(4, proposed.resourceId());
+          insert.setLong(5, claimedNs);
+          if (insert.executeUpdate() == 1) return proposed;
+          return stored(s, tenant, proposed.key())
+              .orElseThrow(
+                  () ->
+                      new SqliteStoreException(
+                          "idempotency key " + proposed.key() + " is neither free nor stored"));
+        });
   }
 
-  private static Optional<Claim> stored(SqliteDatabase.Session s, TenantId tenant, String key) throws SQLException {
-    PreparedStatement select = s.prepare("""
+  private static Optional<Claim> stored(SqliteDatabase.Session s, TenantId tenant, String key)
+      throws SQLException {
+    PreparedStatement select =
+        s.prepare(
+            """
         SELECT request_fingerprint, resource_id, claimed_at_ns FROM idempotency_claims WHERE tenant = ? AND key = ?""");
     select.setString(1, tenant.value());
     select.setString(2, key);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next()
-          ? Optional.of(new Claim(key, rs.getString(1), rs.getString(2), Instants.fromNanos(rs.getLong(3))))
+          ? Optional.of(
+              new Claim(key, rs.getString(1), rs.getString(2), Instants.fromNanos(rs.getLong(3))))
           : Optional.empty();
     }
   }

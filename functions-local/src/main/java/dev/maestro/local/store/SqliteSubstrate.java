@@ -26,8 +26,12 @@ public final class SqliteSubstrate implements AutoCloseable {
   private SqliteSubstrate(SqliteDatabase db) {
     this.db = db;
     this.timers = new SqliteTimerQueue(db);
-    this.substrate = new Substrate(new SqliteContinuationStore(db), new SqliteEventLog(db), timers,
-        new SqliteIdempotencyStore(db));
+    this.substrate =
+        new Substrate(
+            new SqliteContinuationStore(db),
+            new SqliteEventLog(db),
+            timers,
+            new SqliteIdempotencyStore(db));
   }
 
   /**

@@ -38,19 +38,22 @@ final class SqliteTimerQueue implements TimerQueue {
     Objects.requireNonNull(wake, "wake");
     long dueNs = Instants.toNanos(wake.dueAt());
     String body = canonical(wake.wake());
-    db.write(s -> {
-      PreparedStatement upsert = s.prepare("""
+    db.write(
+        s -> {
+          PreparedStatement upsert =
+              s.prepare(
+                  """
           INSERT INTO timers (tenant, continuation_id, wake_id, due_at_ns, wake) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT (tenant, continuation_id, wake_id) DO UPDATE SET due_at_ns = excluded.due_at_ns,
             wake = excluded.wake""");
-      upsert.setString(1, wake.tenant().value());
-      upsert.setString(2, wake.continuationId().value());
-      upsert.setString(3, wake.wake().id());
-      upsert.setLong(4, dueNs);
-      upsert.setString(5, body);
-      upsert.executeUpdate();
-      return null;
-    });
+          upsert.setString(1, wake.tenant().value());
+          upsert.setString(2, wake.continuationId().value());
+          upsert.setString(3, wake.wake().id());
+          upsert.setLong(4, dueNs);
+          upsert.setString(5, body);
+          upsert.executeUpdate();
+          return null;
+        });
   }
 
   @Override
@@ -58,27 +61,33 @@ final class SqliteTimerQueue implements TimerQueue {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(wakeId, "wakeId");
-    return db.write(s -> {
-      PreparedStatement delete = s.prepare(
-          "DELETE FROM timers WHERE tenant = ? AND continuation_id = ? AND wake_id = ?");
-      delete.setString(1, tenant.value());
-      delete.setString(2, id.value());
-      delete.setString(3, wakeId);
-      return delete.executeUpdate() > 0;
-    });
+    return db.write(
+        s -> {
+          PreparedStatement delete =
+              s.prepare(
+                  "DELETE FROM timers WHERE tenant = ? AND continuation_id = ? AND wake_id = ?");
+          delete.setString(1, tenant.value());
+          delete.setString(2, id.value());
+          delete.setString(3, wakeId);
+          return delete.executeUpdate() > 0;
+        });
   }
 
   @Override
   public List<ScheduledWake> pending(TenantId tenant, ContinuationId id) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
-    return db.read(s -> {
-      PreparedStatement select = s.prepare("SELECT " + COLUMNS
-          + " FROM timers WHERE tenant = ? AND continuation_id = ? ORDER BY due_at_ns, wake_id");
-      select.setString(1, tenant.value());
-      select.setString(2, id.value());
-      return wakes(select);
-    });
+    return db.read(
+        s -> {
+          PreparedStatement select =
+              s.prepare(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM timers WHERE tenant = ? AND continuation_id = ? ORDER BY due_at_ns, wake_id");
+          select.setString(1, tenant.value());
+          select.setString(2, id.value());
+          return wakes(select);
+        });
   }
 
   @Override
@@ -87,25 +96,33 @@ final class SqliteTimerQueue implements TimerQueue {
     if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
     if (limit == 0) return List.of();
     long nowNs = Instants.toNanos(now);
-    return db.read(s -> {
-      PreparedStatement select = s.prepare("SELECT " + COLUMNS + """
+    return db.read(
+        s -> {
+          PreparedStatement select =
+              s.prepare(
+                  "SELECT "
+                      + COLUMNS
+                      + """
            FROM timers WHERE due_at_ns <= ?
           ORDER BY due_at_ns, tenant, continuation_id, wake_id LIMIT ?""");
-      select.setLong(1, nowNs);
-      select.setInt(2, limit);
-      return wakes(select);
-    });
+          select.setLong(1, nowNs);
+          select.setInt(2, limit);
+          return wakes(select);
+        });
   }
 
   @Override
   public Optional<Instant> nextDueAt() {
-    return db.read(s -> {
-      try (ResultSet rs = s.prepare("SELECT min(due_at_ns) FROM timers").executeQuery()) {
-        if (!rs.next()) return Optional.empty();
-        long nanos = rs.getLong(1);
-        return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instants.fromNanos(nanos));
-      }
-    });
+    return db.read(
+        s -> {
+          try (ResultSet rs = s.prepare("SELECT min(due_at_ns) FROM timers").executeQuery()) {
+            if (!rs.next()) return Optional.empty();
+            long nanos = rs.getLong(1);
+            return rs.wasNull()
+                ? Optional.<Instant>empty()
+                : Optional.of(Instants.fromNanos(nanos));
+          }
+        });
   }
 
   @Override
@@ -113,26 +130,33 @@ final class SqliteTimerQueue implements TimerQueue {
     Objects.requireNonNull(delivered, "delivered");
     long dueNs = Instants.toNanos(delivered.dueAt());
     String body = canonical(delivered.wake());
-    db.write(s -> {
-      PreparedStatement delete = s.prepare("""
+    db.write(
+        s -> {
+          PreparedStatement delete =
+              s.prepare(
+                  """
           DELETE FROM timers
           WHERE tenant = ? AND continuation_id = ? AND wake_id = ? AND due_at_ns = ? AND wake = ?""");
-      delete.setString(1, delivered.tenant().value());
-      delete.setString(2, delivered.continuationId().value());
-      delete.setString(3, delivered.wake().id());
-      delete.setLong(4, dueNs);
-      delete.setString(5, body);
-      delete.executeUpdate();
-      return null;
-    });
+          delete.setString(1, delivered.tenant().value());
+          delete.setString(2, delivered.continuationId().value());
+          delete.setString(3, delivered.wake().id());
+          delete.setLong(4, dueNs);
+          delete.setString(5, body);
+          delete.executeUpdate();
+          return null;
+        });
   }
 
   private static List<ScheduledWake> wakes(PreparedStatement select) throws SQLException {
     var wakes = new ArrayList<ScheduledWake>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        wakes.add(new ScheduledWake(TenantId.of(rs.getString(1)), ContinuationId.of(rs.getString(2)),
-            Instants.fromNanos(rs.getLong(3)), Json.read(rs.getString(4), Wake.class)));
+        wakes.add(
+            new ScheduledWake(
+                TenantId.of(rs.getString(1)),
+                ContinuationId.of(rs.getString(2)),
+                Instants.fromNanos(rs.getLong(3)),
+                Json.read(rs.getString(4), Wake.class)));
       }
     }
     return List.copyOf(wakes);

@@ -27,8 +27,19 @@ class LocalRuntimeTest {
   @TempDir Path dir;
 
   private static GoalFrame noop(String sleep) {
-    return new GoalFrame("runtime test", null, null, null, null, BudgetLimits.ofUsd(BigDecimal.ONE, 0), null, null,
-        null, null, "noop", JsonNodeFactory.instance.objectNode().put("sleep", sleep));
+    return new GoalFrame(
+        "runtime test",
+        null,
+        null,
+        null,
+        null,
+        BudgetLimits.ofUsd(BigDecimal.ONE, 0),
+        null,
+        null,
+        null,
+        null,
+        "noop",
+        JsonNodeFactory.instance.objectNode().put("sleep", sleep));
   }
 
   @Test
@@ -39,9 +50,15 @@ class LocalRuntimeTest {
         ids.add(runtime.service().create(CALLER, noop("PT0.2S"), null).continuation().id());
       }
 
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ids)
-          .allSatisfy(id -> assertThat(runtime.service().get(CALLER, id).continuation().status())
-              .isEqualTo(Status.COMPLETED)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(ids)
+                      .allSatisfy(
+                          id ->
+                              assertThat(runtime.service().get(CALLER, id).continuation().status())
+                                  .isEqualTo(Status.COMPLETED)));
     }
   }
 
@@ -50,13 +67,18 @@ class LocalRuntimeTest {
     ContinuationId id;
     try (LocalRuntime runtime = LocalRuntime.start(LocalConfig.defaults(dir))) {
       id = runtime.service().create(CALLER, noop("PT1S"), null).continuation().id();
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> runtime.service().get(CALLER, id).continuation().status() == Status.SLEEPING);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> runtime.service().get(CALLER, id).continuation().status() == Status.SLEEPING);
     }
 
     try (LocalRuntime restarted = LocalRuntime.start(LocalConfig.defaults(dir))) {
-      await().atMost(Duration.ofSeconds(15)).until(
-          () -> restarted.service().get(CALLER, id).continuation().status() == Status.COMPLETED);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  restarted.service().get(CALLER, id).continuation().status() == Status.COMPLETED);
     }
   }
 
@@ -64,13 +86,16 @@ class LocalRuntimeTest {
   void givenASleepingContinuation_whenKilled_thenItStopsPromptly() {
     try (LocalRuntime runtime = LocalRuntime.start(LocalConfig.defaults(dir))) {
       ContinuationId id = runtime.service().create(CALLER, noop("PT1H"), null).continuation().id();
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> runtime.service().get(CALLER, id).continuation().status() == Status.SLEEPING);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> runtime.service().get(CALLER, id).continuation().status() == Status.SLEEPING);
 
       runtime.service().kill(CALLER, id, "no longer needed", null);
 
-      await().atMost(Duration.ofSeconds(2)).until(
-          () -> runtime.service().get(CALLER, id).continuation().status() == Status.KILLED);
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> runtime.service().get(CALLER, id).continuation().status() == Status.KILLED);
     }
   }
 }

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tick protocol against the real embedded store, with wakes delivered by hand and a hand clock. */
+/**
+ * The tick protocol against the real embedded store, with wakes delivered by hand and a hand clock.
+ */
 class TickEngineTest {
 
   private static final Duration TTL = Duration.ofSeconds(10);
@@ -64,14 +66,32 @@ class TickEngineTest {
   private TickEngine engine(String holder, Recipe... extra) {
     var recipes = new java.util.ArrayList<Recipe>(List.of(new NoopRecipe()));
     recipes.addAll(List.of(extra));
-    return new TickEngine(store.substrate(), Recipes.of(recipes.toArray(Recipe[]::new)), clock, holder, TTL,
-        Observability.NONE, new SecureRandom());
+    return new TickEngine(
+        store.substrate(),
+        Recipes.of(recipes.toArray(Recipe[]::new)),
+        clock,
+        holder,
+        TTL,
+        Observability.NONE,
+        new SecureRandom());
   }
 
   private ContinuationRef create(String recipe, String sleep) {
     var params = JsonNodeFactory.instance.objectNode().put("sleep", sleep);
-    var goal = new GoalFrame("test", null, null, null, null, BudgetLimits.ofUsd(BigDecimal.ONE, 0), null, null,
-        null, null, recipe, params);
+    var goal =
+        new GoalFrame(
+            "test",
+            null,
+            null,
+            null,
+            null,
+            BudgetLimits.ofUsd(BigDecimal.ONE, 0),
+            null,
+            null,
+            null,
+            null,
+            recipe,
+            params);
     Continuation c = service.create(ALICE, goal, null).continuation();
     return new ContinuationRef(c.tenant(), c.id());
   }
@@ -100,7 +120,8 @@ class TickEngineTest {
     assertThat(types(ref)).containsExactly(EventType.SPAWN, EventType.WAKE, EventType.SLEEP);
     var timer = (WakeCondition.Timer) c.wakeCondition();
     assertThat(timer.at()).isEqualTo(clock.instant().plusSeconds(30));
-    assertThat(store.timers().pending(ref.tenant(), ref.id())).extracting(w -> w.wake().id())
+    assertThat(store.timers().pending(ref.tenant(), ref.id()))
+        .extracting(w -> w.wake().id())
         .contains(timer.timerId());
   }
 
@@ -117,8 +138,10 @@ class TickEngineTest {
     assertThat(state(ref).status()).isEqualTo(Status.COMPLETED);
     assertThat(state(ref).result().path("ticks").asInt()).isEqualTo(2);
     List<EventEnvelope> events = service.events(ALICE, ref.id(), 0, 1000);
-    assertThat(events).extracting(EventEnvelope::type).containsExactly(
-        EventType.SPAWN, EventType.WAKE, EventType.SLEEP, EventType.WAKE, EventType.COMPLETE);
+    assertThat(events)
+        .extracting(EventEnvelope::type)
+        .containsExactly(
+            EventType.SPAWN, EventType.WAKE, EventType.SLEEP, EventType.WAKE, EventType.COMPLETE);
     assertThat(EventChain.firstDefect(events)).isEmpty();
     assertThat(events).extracting(EventEnvelope::generation).containsExactly(0L, 1L, 1L, 2L, 2L);
   }
@@ -155,12 +178,19 @@ class TickEngineTest {
     engine.deliver(ref, start());
     var timer = (WakeCondition.Timer) state(ref).wakeCondition();
 
-    engine.deliver(ref, Wake.signal("sig-1", "kill", clock.instant(),
-        TickEngine.signalPayload("alice", JsonNodeFactory.instance.objectNode().put("reason", "enough"))));
+    engine.deliver(
+        ref,
+        Wake.signal(
+            "sig-1",
+            "kill",
+            clock.instant(),
+            TickEngine.signalPayload(
+                "alice", JsonNodeFactory.instance.objectNode().put("reason", "enough"))));
 
     assertThat(state(ref).status()).isEqualTo(Status.KILLED);
     assertThat(types(ref)).endsWith(EventType.HUMAN_SIGNAL, EventType.KILL);
-    assertThat(store.timers().pending(ref.tenant(), ref.id())).extracting(w -> w.wake().id())
+    assertThat(store.timers().pending(ref.tenant(), ref.id()))
+        .extracting(w -> w.wake().id())
         .doesNotContain(timer.timerId());
   }
 
@@ -169,7 +199,8 @@ class TickEngineTest {
     ContinuationRef ref = create("noop", "PT30S");
     TickEngine engine = engine("w1");
     engine.deliver(ref, start());
-    Wake approve = Wake.signal("sig-2", "approve", clock.instant(), TickEngine.signalPayload("alice", null));
+    Wake approve =
+        Wake.signal("sig-2", "approve", clock.instant(), TickEngine.signalPayload("alice", null));
 
     engine.deliver(ref, approve);
     TickOutcome duplicate = engine.deliver(ref, approve);
@@ -181,65 +212,90 @@ class TickEngineTest {
 
   @Test
   void givenAContinuationWaitingForApproval_whenApproved_thenTheStepRuns() {
-    Recipe waitForApproval = new Recipe() {
-      @Override
-      public String name() {
-        return "await-approval";
-      }
+    Recipe waitForApproval =
+        new Recipe() {
+          @Override
+          public String name() {
+            return "await-approval";
+          }
 
-      @Override
-      public StepResult step(StepContext ctx) {
-        if (ctx.wake().kind() == dev.maestro.core.wake.WakeKind.SIGNAL) {
-          return new StepResult.Complete(JsonNodeFactory.instance.objectNode().put("approvedBy",
-              ctx.wake().payload().path("by").asText()), null);
-        }
-        return new StepResult.Sleep(new WakeCondition.AnyOf(List.of(new WakeCondition.Signal(Set.of("approve")),
-            ctx.timerAt(ctx.now().plus(Duration.ofDays(1))))), "awaiting approval", null);
-      }
-    };
+          @Override
+          public StepResult step(StepContext ctx) {
+            if (ctx.wake().kind() == dev.maestro.core.wake.WakeKind.SIGNAL) {
+              return new StepResult.Complete(
+                  JsonNodeFactory.instance
+                      .objectNode()
+                      .put("approvedBy", ctx.wake().payload().path("by").asText()),
+                  null);
+            }
+            return new StepResult.Sleep(
+                new WakeCondition.AnyOf(
+                    List.of(
+                        new WakeCondition.Signal(Set.of("approve")),
+                        ctx.timerAt(ctx.now().plus(Duration.ofDays(1))))),
+                "awaiting approval",
+                null);
+          }
+        };
     ContinuationRef ref = create("await-approval", "PT1S");
     TickEngine engine = engine("w1", waitForApproval);
     engine.deliver(ref, start());
     assertThat(state(ref).status()).isEqualTo(Status.WAITING);
     String timeout = state(ref).wakeCondition().timer().orElseThrow().timerId();
 
-    engine.deliver(ref, Wake.signal("sig-3", "approve", clock.instant(), TickEngine.signalPayload("bob", null)));
+    engine.deliver(
+        ref,
+        Wake.signal("sig-3", "approve", clock.instant(), TickEngine.signalPayload("bob", null)));
 
     Continuation c = state(ref);
     assertThat(c.status()).isEqualTo(Status.COMPLETED);
     assertThat(c.result().path("approvedBy").asText()).isEqualTo("bob");
-    assertThat(types(ref)).containsExactly(EventType.SPAWN, EventType.WAKE, EventType.SLEEP, EventType.WAKE,
-        EventType.HUMAN_SIGNAL, EventType.COMPLETE);
-    assertThat(store.timers().pending(ref.tenant(), ref.id())).extracting(w -> w.wake().id())
+    assertThat(types(ref))
+        .containsExactly(
+            EventType.SPAWN,
+            EventType.WAKE,
+            EventType.SLEEP,
+            EventType.WAKE,
+            EventType.HUMAN_SIGNAL,
+            EventType.COMPLETE);
+    assertThat(store.timers().pending(ref.tenant(), ref.id()))
+        .extracting(w -> w.wake().id())
         .doesNotContain(timeout);
   }
 
   @Test
   void givenTheLeaseIsHeldByAnotherWorker_whenAWakeArrives_thenItIsRetriedAtTheLeaseExpiry() {
     ContinuationRef ref = create("noop", "PT30S");
-    var held = store.substrate().continuations().acquireLease(ref.tenant(), ref.id(), "other", TTL, clock.instant());
+    var held =
+        store
+            .substrate()
+            .continuations()
+            .acquireLease(ref.tenant(), ref.id(), "other", TTL, clock.instant());
 
     TickOutcome outcome = engine("w1").deliver(ref, start());
 
-    assertThat(outcome).isEqualTo(new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt()));
+    assertThat(outcome)
+        .isEqualTo(new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt()));
     assertThat(types(ref)).containsExactly(EventType.SPAWN);
   }
 
   @Test
-  void givenAWorkerDiedMidStep_whenTheWakeIsRedelivered_thenTheStepResumesWithoutASecondWakeEvent() {
+  void
+      givenAWorkerDiedMidStep_whenTheWakeIsRedelivered_thenTheStepResumesWithoutASecondWakeEvent() {
     var crashOnce = new AtomicBoolean(true);
-    Recipe fragile = new Recipe() {
-      @Override
-      public String name() {
-        return "fragile";
-      }
+    Recipe fragile =
+        new Recipe() {
+          @Override
+          public String name() {
+            return "fragile";
+          }
 
-      @Override
-      public StepResult step(StepContext ctx) {
-        if (crashOnce.getAndSet(false)) throw new OutOfMemoryError("simulated worker death");
-        return new StepResult.Complete(JsonNodeFactory.instance.objectNode(), null);
-      }
-    };
+          @Override
+          public StepResult step(StepContext ctx) {
+            if (crashOnce.getAndSet(false)) throw new OutOfMemoryError("simulated worker death");
+            return new StepResult.Complete(JsonNodeFactory.instance.objectNode(), null);
+          }
+        };
     ContinuationRef ref = create("fragile", "PT1S");
     try {
       engine("w1", fragile).deliver(ref, start());
@@ -257,22 +313,41 @@ class TickEngineTest {
   @Test
   void givenAnInterruptedTick_whenReconciled_thenItsResumptionIsScheduled() {
     ContinuationRef ref = create("noop", "PT1S");
-    var lease = store.substrate().continuations().acquireLease(ref.tenant(), ref.id(), "dead", TTL, clock.instant());
+    var lease =
+        store
+            .substrate()
+            .continuations()
+            .acquireLease(ref.tenant(), ref.id(), "dead", TTL, clock.instant());
     store.timers().acknowledge(store.timers().pending(ref.tenant(), ref.id()).get(0));
     var spawn = service.events(ALICE, ref.id(), 0, 1).get(0);
-    var wake = EventEnvelope.seal(ref.id(), ref.tenant(), lease.generation(), 2, clock.instant(), "0".repeat(32),
-        "0".repeat(16), dev.maestro.core.event.Runtime.MAESTRO,
-        new dev.maestro.core.event.EventPayload.Woken("start", dev.maestro.core.wake.WakeKind.TIMER, "start",
-            JsonNodeFactory.instance.objectNode()), spawn.hash());
+    var wake =
+        EventEnvelope.seal(
+            ref.id(),
+            ref.tenant(),
+            lease.generation(),
+            2,
+            clock.instant(),
+            "0".repeat(32),
+            "0".repeat(16),
+            dev.maestro.core.event.Runtime.MAESTRO,
+            new dev.maestro.core.event.EventPayload.Woken(
+                "start",
+                dev.maestro.core.wake.WakeKind.TIMER,
+                "start",
+                JsonNodeFactory.instance.objectNode()),
+            spawn.hash());
     store.substrate().events().append(ref.tenant(), ref.id(), lease.generation(), List.of(wake));
 
     engine("w1").reconcile(ref);
 
     List<ScheduledWake> pending = store.timers().pending(ref.tenant(), ref.id());
-    assertThat(pending).singleElement().satisfies(w -> {
-      assertThat(w.wake().id()).isEqualTo("start");
-      assertThat(w.dueAt()).isEqualTo(lease.expiresAt());
-    });
+    assertThat(pending)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.wake().id()).isEqualTo("start");
+              assertThat(w.dueAt()).isEqualTo(lease.expiresAt());
+            });
   }
 
   @Test
@@ -295,5 +370,4 @@ class TickEngineTest {
     assertThat(outcome).isInstanceOf(TickOutcome.Ignored.class);
     assertThat(types(ref)).containsExactly(EventType.SPAWN);
   }
-
 }

@@ -34,9 +34,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running API for tests: the SQLite substrate in a temporary directory, the continuation
- * service, the local JWT issuer, the router behind a real HTTP server on an ephemeral port, and an
- * HTTP client. No tick engine runs on its own; {@link #runDueTicks()} delivers due wakes by hand.
+ * A running API for tests: the SQLite substrate in a temporary directory, the continuation service,
+ * the local JWT issuer, the router behind a real HTTP server on an ephemeral port, and an HTTP
+ * client. No tick engine runs on its own; {@link #runDueTicks()} delivers due wakes by hand.
  */
 final class ApiHarness implements AutoCloseable {
 
@@ -58,11 +58,23 @@ final class ApiHarness implements AutoCloseable {
     this.service = new ContinuationService(store.substrate(), Clock.systemUTC(), random);
     this.issuer = LocalJwtIssuer.loadOrCreate(dir, ISSUER, AUDIENCE);
     var router = new ApiRouter(service, issuer.identity(), Recipes.builtIn());
-    this.server = HttpApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), router, issuer);
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    this.engine = new TickEngine(store.substrate(), Recipes.builtIn(), Clock.systemUTC(), "api-test",
-        Duration.ofSeconds(30), Observability.NONE, random);
+    this.server =
+        HttpApiServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), router, issuer);
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.engine =
+        new TickEngine(
+            store.substrate(),
+            Recipes.builtIn(),
+            Clock.systemUTC(),
+            "api-test",
+            Duration.ofSeconds(30),
+            Observability.NONE,
+            random);
   }
 
   static ApiHarness start(Path dir) {
@@ -98,15 +110,31 @@ final class ApiHarness implements AutoCloseable {
     }
   }
 
-  /** Sends one request; {@code token} and {@code contentType} may be null; extra headers are name/value pairs. */
-  Response send(String method, String pathAndQuery, String token, String contentType, byte[] body, String... headers) {
-    var builder = HttpRequest.newBuilder(URI.create(server.baseUri() + pathAndQuery)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+  /**
+   * Sends one request; {@code token} and {@code contentType} may be null; extra headers are
+   * name/value pairs.
+   */
+  Response send(
+      String method,
+      String pathAndQuery,
+      String token,
+      String contentType,
+      byte[] body,
+      String... headers) {
+    var builder =
+        HttpRequest.newBuilder(URI.create(server.baseUri() + pathAndQuery))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) builder.header("Authorization", "Bearer " + token);
     if (contentType != null) builder.header("Content-Type", contentType);
     for (int i = 0; i + 1 < headers.length; i += 2) builder.header(headers[i], headers[i + 1]);
     try {
-      HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -117,7 +145,8 @@ final class ApiHarness implements AutoCloseable {
   }
 
   Response postJson(String path, String token, String json, String... headers) {
-    return send("POST", path, token, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
+    return send(
+        "POST", path, token, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
   }
 
   Response get(String path, String token) {
@@ -158,7 +187,8 @@ final class ApiHarness implements AutoCloseable {
   /** The wakes pending for a continuation, by id. */
   Map<String, Instant> pendingWakes(String tenant, String id) {
     var result = new LinkedHashMap<String, Instant>();
-    for (ScheduledWake w : store.substrate().scheduler().pending(TenantId.of(tenant), ContinuationId.of(id))) {
+    for (ScheduledWake w :
+        store.substrate().scheduler().pending(TenantId.of(tenant), ContinuationId.of(id))) {
       result.put(w.wake().id(), w.dueAt());
     }
     return result;

@@ -44,8 +44,14 @@ class BearerTokenTest {
   }
 
   private static Response getWith(String authorization) {
-    return api.send("GET", "/continuations/0190abcd-0000-7000-8000-000000000000", null, null, null,
-        "Authorization", authorization);
+    return api.send(
+        "GET",
+        "/continuations/0190abcd-0000-7000-8000-000000000000",
+        null,
+        null,
+        null,
+        "Authorization",
+        authorization);
   }
 
   private static void assertRejected(Response r, String detailFragment) {
@@ -59,10 +65,14 @@ class BearerTokenTest {
   /** Claims as the issuer mints them, changed by {@code edit}, signed with the trusted key. */
   private static String signed(UnaryOperator<JWTClaimsSet.Builder> edit) {
     Instant now = Instant.now();
-    var claims = new JWTClaimsSet.Builder()
-        .issuer(ApiHarness.ISSUER).audience(ApiHarness.AUDIENCE).subject("alice")
-        .claim(LocalJwtIssuer.TENANT_CLAIM, "acme")
-        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+    var claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ApiHarness.ISSUER)
+            .audience(ApiHarness.AUDIENCE)
+            .subject("alice")
+            .claim(LocalJwtIssuer.TENANT_CLAIM, "acme")
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(600)));
     return api.issuer.sign(edit.apply(claims).build());
   }
 
@@ -104,7 +114,8 @@ class BearerTokenTest {
   void givenATokenFromAnotherKey_whenCalled_then401() {
     var stranger = LocalJwtIssuer.loadOrCreate(otherDir, ApiHarness.ISSUER, ApiHarness.AUDIENCE);
 
-    assertRejected(getWith("Bearer " + stranger.mint(TenantId.of("acme"), "mallory", Duration.ofMinutes(5))),
+    assertRejected(
+        getWith("Bearer " + stranger.mint(TenantId.of("acme"), "mallory", Duration.ofMinutes(5))),
         "unknown key");
   }
 
@@ -122,17 +133,30 @@ class BearerTokenTest {
   void givenATamperedPayload_whenCalled_then401() {
     String token = api.token("acme");
     String[] parts = token.split("\\.");
-    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-        new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace("\"acme\"", "\"globex\"").getBytes());
+    String forged =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]))
+                    .replace("\"acme\"", "\"globex\"")
+                    .getBytes());
 
-    assertRejected(getWith("Bearer " + parts[0] + "." + forged + "." + parts[2]), "signature is invalid");
+    assertRejected(
+        getWith("Bearer " + parts[0] + "." + forged + "." + parts[2]), "signature is invalid");
   }
 
   @Test
   void givenAnHmacToken_whenCalled_then401BeforeAnyKeyIsTried() throws Exception {
-    var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-        new JWTClaimsSet.Builder().issuer(ApiHarness.ISSUER).audience(ApiHarness.AUDIENCE).subject("m")
-            .claim("tenant", "acme").expirationTime(Date.from(Instant.now().plusSeconds(60))).build());
+    var jwt =
+        new SignedJWT(
+            new JWSHeader(JWSAlgorithm.HS256),
+            new JWTClaimsSet.Builder()
+                .issuer(ApiHarness.ISSUER)
+                .audience(ApiHarness.AUDIENCE)
+                .subject("m")
+                .claim("tenant", "acme")
+                .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                .build());
     jwt.sign(new MACSigner(new byte[32]));
 
     assertRejected(getWith("Bearer " + jwt.serialize()), "RS256");
@@ -143,7 +167,9 @@ class BearerTokenTest {
     var pastClock = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
     var past = LocalJwtIssuer.loadOrCreate(dir, ApiHarness.ISSUER, ApiHarness.AUDIENCE, pastClock);
 
-    assertRejected(getWith("Bearer " + past.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))), "expired");
+    assertRejected(
+        getWith("Bearer " + past.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))),
+        "expired");
   }
 
   @Test
@@ -155,7 +181,9 @@ class BearerTokenTest {
 
   @Test
   void givenATokenNotYetValid_whenCalled_then401() {
-    assertRejected(getWith("Bearer " + signed(c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600))))),
+    assertRejected(
+        getWith(
+            "Bearer " + signed(c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600))))),
         "not valid before");
   }
 
@@ -168,14 +196,18 @@ class BearerTokenTest {
   void givenAnotherAudience_whenCalled_then401() {
     var other = LocalJwtIssuer.loadOrCreate(dir, ApiHarness.ISSUER, "some-other-api");
 
-    assertRejected(getWith("Bearer " + other.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))), "audience");
+    assertRejected(
+        getWith("Bearer " + other.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))),
+        "audience");
   }
 
   @Test
   void givenAnotherIssuer_whenCalled_then401() {
     var other = LocalJwtIssuer.loadOrCreate(dir, "https://evil.example", ApiHarness.AUDIENCE);
 
-    assertRejected(getWith("Bearer " + other.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))), "issuer");
+    assertRejected(
+        getWith("Bearer " + other.mint(TenantId.of("acme"), "alice", Duration.ofMinutes(5))),
+        "issuer");
   }
 
   @Test
@@ -185,7 +217,8 @@ class BearerTokenTest {
 
   @Test
   void givenAnInvalidTenantClaim_whenCalled_then401() {
-    assertRejected(getWith("Bearer " + signed(c -> c.claim("tenant", "Not A Tenant!"))), "not a valid tenant");
+    assertRejected(
+        getWith("Bearer " + signed(c -> c.claim("tenant", "Not A Tenant!"))), "not a valid tenant");
     assertRejected(getWith("Bearer " + signed(c -> c.claim("tenant", 42))), "not a valid tenant");
   }
 
@@ -197,7 +230,8 @@ class BearerTokenTest {
   // ---- the issuer itself ----
 
   @Test
-  void givenAnExistingKey_whenTheIssuerIsLoadedAgain_thenItKeepsTheKeyAndEarlierTokensStillVerify() {
+  void
+      givenAnExistingKey_whenTheIssuerIsLoadedAgain_thenItKeepsTheKeyAndEarlierTokensStillVerify() {
     String token = api.token("acme");
 
     var reloaded = LocalJwtIssuer.loadOrCreate(dir, ApiHarness.ISSUER, ApiHarness.AUDIENCE);
@@ -210,8 +244,11 @@ class BearerTokenTest {
 
   @Test
   void givenScopes_whenVerified_thenThePrincipalCarriesThem() {
-    Principal principal = api.issuer.identity()
-        .authenticate("Bearer " + signed(c -> c.claim("scope", "continuations:write signals:send")));
+    Principal principal =
+        api.issuer
+            .identity()
+            .authenticate(
+                "Bearer " + signed(c -> c.claim("scope", "continuations:write signals:send")));
 
     assertThat(principal.scopes()).containsExactlyInAnyOrder("continuations:write", "signals:send");
   }
@@ -224,8 +261,8 @@ class BearerTokenTest {
 
     assertThat(Files.getPosixFilePermissions(keyFile))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    assertThat(Files.getPosixFilePermissions(keyFile.getParent())).doesNotContain(
-        PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    assertThat(Files.getPosixFilePermissions(keyFile.getParent()))
+        .doesNotContain(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     assertThat(Files.list(keyFile.getParent())).as("no temporary files left").hasSize(1);
   }
 

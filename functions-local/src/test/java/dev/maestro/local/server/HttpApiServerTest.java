@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The HTTP API over real HTTP, against the embedded SQLite substrate. */
 class HttpApiServerTest {
 
-  static final String GOAL = """
+  static final String GOAL =
+      """
       {"objective": "Evidence brief on rumen-protected choline", "budget": {"maxUsd": 2},
        "parameters": {"sleep": "PT1H"}}""";
 
@@ -73,13 +74,18 @@ class HttpApiServerTest {
     assertThat(body.path("tenant").asText()).isEqualTo("acme");
     assertThat(body.path("status").asText()).isEqualTo("CREATED");
     assertThat(body.path("goalFrame").path("recipe").asText()).isEqualTo("noop");
-    assertThat(body.path("goalFrame").path("budget").path("softUsd").decimalValue()).isEqualByComparingTo("1.6");
+    assertThat(body.path("goalFrame").path("budget").path("softUsd").decimalValue())
+        .isEqualByComparingTo("1.6");
     assertThat(api.pendingWakes("acme", id)).containsKey("start");
   }
 
   @Test
   void givenATenantInTheBody_whenPosted_thenItIsRejectedAsAnUnknownField() {
-    Response r = api.postJson("/continuations", api.token("acme"), """
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            """
         {"objective": "x", "budget": {"maxUsd": 1}, "tenant": "globex"}""");
 
     assertProblem(r, 400, "invalid_input");
@@ -95,9 +101,11 @@ class HttpApiServerTest {
     assertThat(r.status()).isEqualTo(200);
     JsonNode view = r.json();
     assertThat(view.path("continuation").path("id").asText()).isEqualTo(id);
-    assertThat(view.path("continuation").path("budget").path("limits").path("maxUsd").decimalValue())
+    assertThat(
+            view.path("continuation").path("budget").path("limits").path("maxUsd").decimalValue())
         .isEqualByComparingTo("2");
-    assertThat(view.path("continuation").path("wakeCondition").path("kind").asText()).isEqualTo("timer");
+    assertThat(view.path("continuation").path("wakeCondition").path("kind").asText())
+        .isEqualTo("timer");
     assertThat(view.path("continuation").path("lineage").path("root").asText()).isEqualTo(id);
     assertThat(view.path("recentEvents")).hasSize(1);
     assertThat(view.path("recentEvents").get(0).path("type").asText()).isEqualTo("spawn");
@@ -108,8 +116,13 @@ class HttpApiServerTest {
     String id = api.create("acme", GOAL);
     api.runDueTicks();
     for (int i = 0; i < 3; i++) {
-      assertThat(api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}")
-          .status()).isEqualTo(202);
+      assertThat(
+              api.postJson(
+                      "/continuations/" + id + "/signals",
+                      api.token("acme"),
+                      "{\"kind\":\"approve\"}")
+                  .status())
+          .isEqualTo(202);
     }
     api.runDueTicks();
     int total = api.events("acme", id).size();
@@ -118,7 +131,9 @@ class HttpApiServerTest {
     var sequences = new ArrayList<Long>();
     long after = 0;
     for (int page = 0; page < 10; page++) {
-      Response r = api.get("/continuations/" + id + "/events?after=" + after + "&limit=2", api.token("acme"));
+      Response r =
+          api.get(
+              "/continuations/" + id + "/events?after=" + after + "&limit=2", api.token("acme"));
       assertThat(r.status()).isEqualTo(200);
       JsonNode events = r.json().path("events");
       assertThat(events.size()).isLessThanOrEqualTo(2);
@@ -151,8 +166,11 @@ class HttpApiServerTest {
   void givenASignal_whenPosted_thenItIsAcceptedAndScheduledForDelivery() {
     String id = api.create("acme", GOAL);
 
-    Response r = api.postJson("/continuations/" + id + "/signals", api.token("acme"),
-        "{\"kind\":\"redirect\",\"body\":{\"note\":\"trials only\"}}");
+    Response r =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"redirect\",\"body\":{\"note\":\"trials only\"}}");
 
     assertThat(r.status()).as(r.toString()).isEqualTo(202);
     String signalId = r.json().path("signalId").asText();
@@ -161,10 +179,12 @@ class HttpApiServerTest {
     assertThat(api.pendingWakes("acme", id)).containsKey(signalId);
 
     api.runDueTicks();
-    assertThat(api.events("acme", id)).anySatisfy(e -> {
-      assertThat(e.type()).isEqualTo(EventType.HUMAN_SIGNAL);
-      assertThat(e.payload().toString()).contains("trials only");
-    });
+    assertThat(api.events("acme", id))
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventType.HUMAN_SIGNAL);
+              assertThat(e.payload().toString()).contains("trials only");
+            });
   }
 
   @Test
@@ -172,26 +192,44 @@ class HttpApiServerTest {
     String id = api.create("acme", GOAL);
     api.runDueTicks();
 
-    Response first = api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}",
-        "Idempotency-Key", "approve-1");
+    Response first =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"approve\"}",
+            "Idempotency-Key",
+            "approve-1");
     api.runDueTicks();
-    Response second = api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}",
-        "Idempotency-Key", "approve-1");
+    Response second =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"approve\"}",
+            "Idempotency-Key",
+            "approve-1");
     api.runDueTicks();
 
     assertThat(first.status()).isEqualTo(202);
     assertThat(second.status()).isEqualTo(202);
-    assertThat(first.json().path("signalId").asText()).isEqualTo("signal-approve-1")
+    assertThat(first.json().path("signalId").asText())
+        .isEqualTo("signal-approve-1")
         .isEqualTo(second.json().path("signalId").asText());
-    assertThat(api.events("acme", id)).filteredOn(e -> e.type() == EventType.HUMAN_SIGNAL).hasSize(1);
+    assertThat(api.events("acme", id))
+        .filteredOn(e -> e.type() == EventType.HUMAN_SIGNAL)
+        .hasSize(1);
   }
 
   @Test
   void givenAKeyNamedLikeATimer_whenUsedForASignal_thenThePendingTimerIsNotReplaced() {
     String id = api.create("acme", GOAL);
 
-    Response r = api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}",
-        "Idempotency-Key", "start");
+    Response r =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"approve\"}",
+            "Idempotency-Key",
+            "start");
 
     assertThat(r.status()).isEqualTo(202);
     assertThat(api.pendingWakes("acme", id)).containsKeys("start", "signal-start");
@@ -201,17 +239,20 @@ class HttpApiServerTest {
   void givenARunningContinuation_whenDeleted_thenAKillIsAcceptedAndTheNextTickKillsIt() {
     String id = api.create("acme", GOAL);
 
-    Response r = api.delete("/continuations/" + id + "?reason=no%20longer%20needed", api.token("acme"));
+    Response r =
+        api.delete("/continuations/" + id + "?reason=no%20longer%20needed", api.token("acme"));
 
     assertThat(r.status()).as(r.toString()).isEqualTo(202);
     assertThat(r.json().path("kind").asText()).isEqualTo("kill");
     api.runDueTicks();
     JsonNode state = api.get("/continuations/" + id, api.token("acme")).json().path("continuation");
     assertThat(state.path("status").asText()).isEqualTo(Status.KILLED.name());
-    assertThat(api.events("acme", id)).anySatisfy(e -> {
-      assertThat(e.type()).isEqualTo(EventType.KILL);
-      assertThat(e.payload().toString()).contains("no longer needed");
-    });
+    assertThat(api.events("acme", id))
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventType.KILL);
+              assertThat(e.payload().toString()).contains("no longer needed");
+            });
   }
 
   @Test
@@ -220,8 +261,11 @@ class HttpApiServerTest {
     api.delete("/continuations/" + id, api.token("acme"));
     api.runDueTicks();
 
-    assertProblem(api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}"),
-        409, "conflict");
+    assertProblem(
+        api.postJson(
+            "/continuations/" + id + "/signals", api.token("acme"), "{\"kind\":\"approve\"}"),
+        409,
+        "conflict");
     assertProblem(api.delete("/continuations/" + id, api.token("acme")), 409, "conflict");
   }
 
@@ -230,8 +274,10 @@ class HttpApiServerTest {
   @Test
   void givenTheSameKeyAndBody_whenPostedTwice_thenTheSecondIsAReplayOfTheFirst() {
     String key = "create-" + UUID.randomUUID();
-    Response first = api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
-    Response second = api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
+    Response first =
+        api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
+    Response second =
+        api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(first.header("Idempotent-Replayed")).isNull();
@@ -246,8 +292,13 @@ class HttpApiServerTest {
     api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
     int before = api.unfinished().size();
 
-    Response r = api.postJson("/continuations", api.token("acme"),
-        GOAL.replace("rumen-protected choline", "something else"), "Idempotency-Key", key);
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            GOAL.replace("rumen-protected choline", "something else"),
+            "Idempotency-Key",
+            key);
 
     assertProblem(r, 409, "conflict");
     assertThat(api.unfinished()).hasSize(before);
@@ -257,7 +308,8 @@ class HttpApiServerTest {
   void givenTheSameKeyInAnotherTenant_whenPosted_thenItIsAnIndependentCreate() {
     String key = "create-" + UUID.randomUUID();
     Response acme = api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", key);
-    Response globex = api.postJson("/continuations", api.token("globex"), GOAL, "Idempotency-Key", key);
+    Response globex =
+        api.postJson("/continuations", api.token("globex"), GOAL, "Idempotency-Key", key);
 
     assertThat(acme.status()).isEqualTo(201);
     assertThat(globex.status()).isEqualTo(201);
@@ -275,7 +327,8 @@ class HttpApiServerTest {
 
   @Test
   void givenATooLongIdempotencyKey_whenPosted_thenTheHeaderIsNamed() {
-    Response r = api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", "k".repeat(256));
+    Response r =
+        api.postJson("/continuations", api.token("acme"), GOAL, "Idempotency-Key", "k".repeat(256));
 
     assertProblem(r, 400, "invalid_input");
     assertThat(pointers(r)).containsExactly("/headers/Idempotency-Key");
@@ -291,7 +344,9 @@ class HttpApiServerTest {
 
     assertProblem(api.get("/continuations/" + id, globex), 404, "not_found");
     assertProblem(api.get("/continuations/" + id + "/events", globex), 404, "not_found");
-    assertProblem(api.postJson("/continuations/" + id + "/signals", globex, "{\"kind\":\"approve\"}"), 404,
+    assertProblem(
+        api.postJson("/continuations/" + id + "/signals", globex, "{\"kind\":\"approve\"}"),
+        404,
         "not_found");
     assertProblem(api.delete("/continuations/" + id, globex), 404, "not_found");
 
@@ -303,7 +358,10 @@ class HttpApiServerTest {
   // ---- validation ----
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       {"budget":{"maxUsd":1}}                                               | /objective
       {"objective":"   ","budget":{"maxUsd":1}}                             | /objective
       {"objective":5,"budget":{"maxUsd":1}}                                 | /objective
@@ -340,12 +398,14 @@ class HttpApiServerTest {
       {"objective":"x","budget":{"maxUsd":1},"parameters":{"sleep":"soon"}} | /parameters/sleep
       {"objective":"x","budget":{"maxUsd":1},"parameters":{"stepDelay":"-PT1S"}} | /parameters/stepDelay
       {"objective":"x","budget":{"maxUsd":1},"parameters":{"sleep":30}}    | /parameters/sleep
+      {"objective":"x","budget":{"maxUsd":1},"parameters":{"sleepp":"PT1S"}} | /parameters/sleepp
       {"objective":"x","budget":{"maxUsd":1},"colour":"blue"}               | /colour
       {"objective":"x","budget":{"maxUsd":1},"a/b~c":1}                     | /a~1b~0c
       {"objective":"x","budget":{"maxUsd":1},"parameters":{"note":"\\ud800"}} | /parameters/note
       {"objective":"x","budget":{"maxUsd":1},"parameters":{"n":1e-999999999}} | /parameters/n
       """)
-  void givenOneInvalidField_whenPosted_thenA400NamesExactlyThatPointer(String body, String pointer) {
+  void givenOneInvalidField_whenPosted_thenA400NamesExactlyThatPointer(
+      String body, String pointer) {
     int before = api.unfinished().size();
 
     Response r = api.postJson("/continuations", api.token("acme"), body);
@@ -357,8 +417,11 @@ class HttpApiServerTest {
 
   @Test
   void givenAnObjectiveOverTheLimit_whenPosted_thenRejected() {
-    Response r = api.postJson("/continuations", api.token("acme"),
-        "{\"objective\":\"" + "x".repeat(4001) + "\",\"budget\":{\"maxUsd\":1}}");
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            "{\"objective\":\"" + "x".repeat(4001) + "\",\"budget\":{\"maxUsd\":1}}");
 
     assertProblem(r, 400, "invalid_input");
     assertThat(pointers(r)).containsExactly("/objective");
@@ -367,8 +430,11 @@ class HttpApiServerTest {
   @Test
   void givenTooManyConstraints_whenPosted_thenRejected() {
     String items = String.join(",", java.util.Collections.nCopies(51, "\"c\""));
-    Response r = api.postJson("/continuations", api.token("acme"),
-        "{\"objective\":\"x\",\"constraints\":[" + items + "],\"budget\":{\"maxUsd\":1}}");
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            "{\"objective\":\"x\",\"constraints\":[" + items + "],\"budget\":{\"maxUsd\":1}}");
 
     assertProblem(r, 400, "invalid_input");
     assertThat(pointers(r)).containsExactly("/constraints");
@@ -376,18 +442,34 @@ class HttpApiServerTest {
 
   @Test
   void givenSeveralInvalidFields_whenPosted_thenEveryOneIsReported() {
-    Response r = api.postJson("/continuations", api.token("acme"), """
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            """
         {"objective": "", "budget": {"maxUsd": 5, "softUsd": 9, "extra": 1}, "recipe": 3, "deadline": "x", "zzz": 0}""",
-        "Idempotency-Key", "bad key");
+            "Idempotency-Key",
+            "bad key");
 
     assertProblem(r, 400, "invalid_input");
-    assertThat(pointers(r)).containsExactlyInAnyOrder("/objective", "/budget/softUsd", "/budget/extra", "/recipe",
-        "/deadline", "/zzz", "/headers/Idempotency-Key");
+    assertThat(pointers(r))
+        .containsExactlyInAnyOrder(
+            "/objective",
+            "/budget/softUsd",
+            "/budget/extra",
+            "/recipe",
+            "/deadline",
+            "/zzz",
+            "/headers/Idempotency-Key");
   }
 
   @Test
   void givenEveryOptionalField_whenPosted_thenTheyAreStoredAsGiven() {
-    Response r = api.postJson("/continuations", api.token("acme"), """
+    Response r =
+        api.postJson(
+            "/continuations",
+            api.token("acme"),
+            """
         {"objective": "Brief", "audience": "nutritionists", "deliverableSchema": {"type": "object"},
          "constraints": ["peer-reviewed only"], "channels": ["semantic", "episodic"],
          "budget": {"maxUsd": 2.5, "softUsd": 1, "maxTokens": 100000}, "deadline": "2030-01-31T12:00:00Z",
@@ -403,7 +485,16 @@ class HttpApiServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"objective\":", "not json", "[1,2]", "\"text\"", "{\"a\":1,\"a\":2}", "{} {}", "   "})
+  @ValueSource(
+      strings = {
+        "{\"objective\":",
+        "not json",
+        "[1,2]",
+        "\"text\"",
+        "{\"a\":1,\"a\":2}",
+        "{} {}",
+        "   "
+      })
   void givenABodyThatIsNotOneJsonObject_whenPosted_thenTheWholeBodyIsNamed(String body) {
     Response r = api.postJson("/continuations", api.token("acme"), body);
 
@@ -414,7 +505,9 @@ class HttpApiServerTest {
   @Test
   void givenInvalidUtf8OrDeepNesting_whenPosted_thenA400() {
     byte[] invalidUtf8 = {'{', '"', 'o', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    assertProblem(api.send("POST", "/continuations", api.token("acme"), "application/json", invalidUtf8), 400,
+    assertProblem(
+        api.send("POST", "/continuations", api.token("acme"), "application/json", invalidUtf8),
+        400,
         "invalid_input");
     String deep = "{\"parameters\":" + "[".repeat(100) + "]".repeat(100) + "}";
     assertProblem(api.postJson("/continuations", api.token("acme"), deep), 400, "invalid_input");
@@ -425,10 +518,16 @@ class HttpApiServerTest {
     String id = api.create("acme", GOAL);
     Map<String, ?> before = api.pendingWakes("acme", id);
 
-    Response r = api.postJson("/continuations/" + id + "/signals", api.token("acme"),
-        "{\"kind\":\"pause\",\"body\":[],\"extra\":1}");
-    Response kill = api.postJson("/continuations/" + id + "/signals", api.token("acme"),
-        "{\"kind\":\"kill\",\"body\":{\"reason\":{}}}");
+    Response r =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"pause\",\"body\":[],\"extra\":1}");
+    Response kill =
+        api.postJson(
+            "/continuations/" + id + "/signals",
+            api.token("acme"),
+            "{\"kind\":\"kill\",\"body\":{\"reason\":{}}}");
     Response missing = api.postJson("/continuations/" + id + "/signals", api.token("acme"), "{}");
 
     assertProblem(r, 400, "invalid_input");
@@ -439,7 +538,10 @@ class HttpApiServerTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       /continuations/not-an-id                              | /path/id
       /continuations/0190ABCD-0000-7000-8000-000000000000   | /path/id
       /continuations/{id}/events?after=-1                   | /query/after
@@ -467,7 +569,10 @@ class HttpApiServerTest {
 
     assertThat(pointers(api.delete("/continuations/" + id + "?reason=", api.token("acme"))))
         .containsExactly("/query/reason");
-    assertThat(pointers(api.delete("/continuations/" + id + "?reason=" + "r".repeat(1001), api.token("acme"))))
+    assertThat(
+            pointers(
+                api.delete(
+                    "/continuations/" + id + "?reason=" + "r".repeat(1001), api.token("acme"))))
         .containsExactly("/query/reason");
     assertThat(api.pendingWakes("acme", id)).isEqualTo(before);
   }
@@ -478,12 +583,16 @@ class HttpApiServerTest {
   void givenAnUnknownPath_whenRequested_then404Problem() {
     assertProblem(api.get("/nothing/here", api.token("acme")), 404, "not_found");
     assertProblem(api.get("/continuations/", api.token("acme")), 404, "not_found");
-    assertProblem(api.get("/continuations/" + UUID.randomUUID() + "/extra", api.token("acme")), 404, "not_found");
+    assertProblem(
+        api.get("/continuations/" + UUID.randomUUID() + "/extra", api.token("acme")),
+        404,
+        "not_found");
   }
 
   @Test
   void givenAWrongMethod_whenRequested_then405WithAllow() {
-    Response put = api.send("PUT", "/continuations", api.token("acme"), "application/json", GOAL.getBytes());
+    Response put =
+        api.send("PUT", "/continuations", api.token("acme"), "application/json", GOAL.getBytes());
     Response patch = api.send("PATCH", "/continuations/" + UUID.randomUUID(), null, null, null);
 
     assertProblem(put, 405, "method_not_allowed");
@@ -507,25 +616,47 @@ class HttpApiServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1",
-      "application/jsonp"})
+  @ValueSource(
+      strings = {
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=iso-8859-1",
+        "application/jsonp"
+      })
   void givenANonJsonContentType_whenPosted_then415(String contentType) {
-    Response r = api.send("POST", "/continuations", api.token("acme"), contentType,
-        GOAL.getBytes(StandardCharsets.UTF_8));
+    Response r =
+        api.send(
+            "POST",
+            "/continuations",
+            api.token("acme"),
+            contentType,
+            GOAL.getBytes(StandardCharsets.UTF_8));
 
     assertProblem(r, 415, "unsupported_media_type");
   }
 
   @Test
   void givenNoContentType_whenPosted_then415() {
-    assertProblem(api.send("POST", "/continuations", api.token("acme"), null, GOAL.getBytes(StandardCharsets.UTF_8)),
-        415, "unsupported_media_type");
+    assertProblem(
+        api.send(
+            "POST",
+            "/continuations",
+            api.token("acme"),
+            null,
+            GOAL.getBytes(StandardCharsets.UTF_8)),
+        415,
+        "unsupported_media_type");
   }
 
   @Test
   void givenJsonWithUtf8Charset_whenPosted_thenAccepted() {
-    Response r = api.send("POST", "/continuations", api.token("acme"), "application/json; charset=\"UTF-8\"",
-        GOAL.getBytes(StandardCharsets.UTF_8));
+    Response r =
+        api.send(
+            "POST",
+            "/continuations",
+            api.token("acme"),
+            "application/json; charset=\"UTF-8\"",
+            GOAL.getBytes(StandardCharsets.UTF_8));
 
     assertThat(r.status()).isEqualTo(201);
   }
@@ -556,7 +687,9 @@ class HttpApiServerTest {
     assertProblem(api.postJson("/continuations", null, GOAL), 401, "unauthorized");
     assertProblem(api.get("/continuations/" + id, null), 401, "unauthorized");
     assertProblem(api.get("/continuations/" + id + "/events", null), 401, "unauthorized");
-    assertProblem(api.postJson("/continuations/" + id + "/signals", null, "{\"kind\":\"approve\"}"), 401,
+    assertProblem(
+        api.postJson("/continuations/" + id + "/signals", null, "{\"kind\":\"approve\"}"),
+        401,
         "unauthorized");
     assertProblem(api.delete("/continuations/" + id, null), 401, "unauthorized");
   }

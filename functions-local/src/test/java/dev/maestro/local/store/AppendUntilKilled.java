@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The victim of {@link SqliteKillIT}: appends to several continuations from several threads until
- * the process is killed, printing {@code acked <tenant> <id> <sequence> <hash>} for every append the
- * store acknowledged. Run as its own JVM: {@code AppendUntilKilled <db file> <threads>}.
+ * the process is killed, printing {@code acked <tenant> <id> <sequence> <hash>} for every append
+ * the store acknowledged. Run as its own JVM: {@code AppendUntilKilled <db file> <threads>}.
  */
 final class AppendUntilKilled {
 
@@ -26,19 +26,28 @@ final class AppendUntilKilled {
     for (int t = 0; t < threads; t++) {
       var spawned = Fixtures.spawned(tenant, now);
       substrate.continuations().create(spawned.continuation(), spawned.spawn());
-      Thread.ofPlatform().start(() -> {
-        EventEnvelope last = spawned.spawn();
-        for (int n = 0; ; n++) {
-          EventEnvelope next = Fixtures.next(last, 0, Fixtures.note("crash", n));
-          substrate.events().append(spawned.tenant(), spawned.id(), 0, List.of(next));
-          last = next;
-          synchronized (System.out) {
-            System.out.println("acked " + next.tenant() + " " + next.continuationId() + " " + next.sequence() + " "
-                + next.hash());
-            System.out.flush();
-          }
-        }
-      });
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                EventEnvelope last = spawned.spawn();
+                for (int n = 0; ; n++) {
+                  EventEnvelope next = Fixtures.next(last, 0, Fixtures.note("crash", n));
+                  substrate.events().append(spawned.tenant(), spawned.id(), 0, List.of(next));
+                  last = next;
+                  synchronized (System.out) {
+                    System.out.println(
+                        "acked "
+                            + next.tenant()
+                            + " "
+                            + next.continuationId()
+                            + " "
+                            + next.sequence()
+                            + " "
+                            + next.hash());
+                    System.out.flush();
+                  }
+                }
+              });
     }
     Thread.currentThread().join();
   }

@@ -42,16 +42,21 @@ class SqliteDatabaseTest {
   }
 
   @Test
-  void givenTwoOperationsInOneGroup_whenOneFailsAfterWriting_thenOnlyItsWritesAreUndone() throws Exception {
+  void givenTwoOperationsInOneGroup_whenOneFailsAfterWriting_thenOnlyItsWritesAreUndone()
+      throws Exception {
     SqliteDatabase db = open();
     var writerHeld = new CountDownLatch(1);
     var releaseWriter = new CountDownLatch(1);
     Future<Object> blocker = holdWriter(db, writerHeld, releaseWriter);
     Future<String> succeeding = callers.submit(() -> db.write(s -> insertClaim(s, "kept")));
-    Future<String> failing = callers.submit(() -> db.write(s -> {
-      insertClaim(s, "undone");
-      throw new IllegalStateException("fails after writing");
-    }));
+    Future<String> failing =
+        callers.submit(
+            () ->
+                db.write(
+                    s -> {
+                      insertClaim(s, "undone");
+                      throw new IllegalStateException("fails after writing");
+                    }));
     await().atMost(BOUND).until(() -> db.queuedWrites() == 2);
 
     releaseWriter.countDown();
@@ -64,7 +69,8 @@ class SqliteDatabaseTest {
   }
 
   @Test
-  void givenQueuedWrites_whenTheDatabaseIsClosed_thenTheyAreCommittedBeforeItCloses() throws Exception {
+  void givenQueuedWrites_whenTheDatabaseIsClosed_thenTheyAreCommittedBeforeItCloses()
+      throws Exception {
     SqliteDatabase db = open();
     var writerHeld = new CountDownLatch(1);
     var releaseWriter = new CountDownLatch(1);
@@ -85,8 +91,10 @@ class SqliteDatabaseTest {
     SqliteDatabase db = open();
     db.close();
 
-    assertThatThrownBy(() -> db.write(s -> insertClaim(s, "late"))).isInstanceOf(SqliteStoreException.class);
-    assertThatThrownBy(() -> db.read(SqliteDatabaseTest::claimKeysIn)).isInstanceOf(SqliteStoreException.class);
+    assertThatThrownBy(() -> db.write(s -> insertClaim(s, "late")))
+        .isInstanceOf(SqliteStoreException.class);
+    assertThatThrownBy(() -> db.read(SqliteDatabaseTest::claimKeysIn))
+        .isInstanceOf(SqliteStoreException.class);
   }
 
   @Test
@@ -103,18 +111,22 @@ class SqliteDatabaseTest {
     db.write(s -> s.prepare("UPDATE schema_version SET version = 99").executeUpdate());
     db.close();
 
-    assertThatThrownBy(this::open).isInstanceOf(SqliteStoreException.class).hasMessageContaining("99");
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SqliteStoreException.class)
+        .hasMessageContaining("99");
   }
 
   @Test
   void givenAFreshDatabase_whenOpened_thenItRecordsTheCurrentSchemaVersion() {
     SqliteDatabase db = open();
 
-    int version = db.read(s -> {
-      try (ResultSet rs = s.prepare("SELECT version FROM schema_version").executeQuery()) {
-        return rs.next() ? rs.getInt(1) : -1;
-      }
-    });
+    int version =
+        db.read(
+            s -> {
+              try (ResultSet rs = s.prepare("SELECT version FROM schema_version").executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+              }
+            });
 
     assertThat(version).isEqualTo(SqliteDatabase.SCHEMA_VERSION);
   }
@@ -123,7 +135,8 @@ class SqliteDatabaseTest {
   void givenAReadConnection_whenItTriesToWrite_thenTheWriteIsRefused() {
     SqliteDatabase db = open();
 
-    assertThatThrownBy(() -> db.read(s -> insertClaim(s, "sneaky"))).isInstanceOf(SqliteStoreException.class);
+    assertThatThrownBy(() -> db.read(s -> insertClaim(s, "sneaky")))
+        .isInstanceOf(SqliteStoreException.class);
     assertThat(claimKeys(db)).isEmpty();
   }
 
@@ -136,22 +149,29 @@ class SqliteDatabaseTest {
   /** Occupies the writer with an operation that waits for {@code release}. */
   private Future<Object> holdWriter(SqliteDatabase db, CountDownLatch held, CountDownLatch release)
       throws InterruptedException {
-    Future<Object> blocker = callers.submit(() -> db.write(s -> {
-      held.countDown();
-      try {
-        if (!release.await(BOUND.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("never released");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      return null;
-    }));
+    Future<Object> blocker =
+        callers.submit(
+            () ->
+                db.write(
+                    s -> {
+                      held.countDown();
+                      try {
+                        if (!release.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+                          throw new IllegalStateException("never released");
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                      }
+                      return null;
+                    }));
     assertThat(held.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("writer held").isTrue();
     return blocker;
   }
 
   private static String insertClaim(SqliteDatabase.Session s, String key) throws SQLException {
-    PreparedStatement insert = s.prepare("""
+    PreparedStatement insert =
+        s.prepare(
+            """
         INSERT INTO idempotency_claims (tenant, key, request_fingerprint, resource_id, claimed_at_ns)
         VALUES ('t', ?, 'fp', 'r', 0)""");
     insert.setString(1, key);
@@ -165,7 +185,8 @@ class SqliteDatabaseTest {
 
   private static List<String> claimKeysIn(SqliteDatabase.Session s) throws SQLException {
     var keys = new ArrayList<String>();
-    try (ResultSet rs = s.prepare("SELECT key FROM idempotency_claims ORDER BY key").executeQuery()) {
+    try (ResultSet rs =
+        s.prepare("SELECT key FROM idempotency_claims ORDER BY key").executeQuery()) {
       while (rs.next()) keys.add(rs.getString(1));
     }
     return keys;

@@ -34,15 +34,23 @@ class SqliteKillIT {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void givenAppendsInFlight_whenTheProcessIsKilled_thenEveryAcknowledgedEventSurvives() throws Exception {
+  void givenAppendsInFlight_whenTheProcessIsKilled_thenEveryAcknowledgedEventSurvives()
+      throws Exception {
     Path file = dir.resolve("maestro.db");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        AppendUntilKilled.class.getName(), file.toString(), "8")
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                AppendUntilKilled.class.getName(),
+                file.toString(),
+                "8")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     Map<ContinuationRef, Map<Long, String>> acked = new HashMap<>();
-    try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       int count = 0;
       for (String line; (line = out.readLine()) != null; ) {
         record(acked, line);
@@ -54,7 +62,8 @@ class SqliteKillIT {
       child.destroyForcibly();
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended").isTrue();
     }
-    assertThat(acked.values().stream().mapToInt(Map::size).sum()).isGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+    assertThat(acked.values().stream().mapToInt(Map::size).sum())
+        .isGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
     try (var reopened = SqliteSubstrate.open(file)) {
       for (var entry : acked.entrySet()) {
@@ -68,17 +77,24 @@ class SqliteKillIT {
     }
   }
 
-  private static void record(Map<ContinuationRef, Map<Long, String>> acked, String line) throws IOException {
+  private static void record(Map<ContinuationRef, Map<Long, String>> acked, String line)
+      throws IOException {
     String[] parts = line.split(" ");
-    if (parts.length != 5 || !parts[0].equals("acked")) throw new IOException("unexpected output: " + line);
+    if (parts.length != 5 || !parts[0].equals("acked"))
+      throw new IOException("unexpected output: " + line);
     var ref = new ContinuationRef(TenantId.of(parts[1]), ContinuationId.of(parts[2]));
     acked.computeIfAbsent(ref, r -> new HashMap<>()).put(Long.parseLong(parts[3]), parts[4]);
   }
 
   private static List<EventEnvelope> readAll(SqliteSubstrate store, ContinuationRef ref) {
     var all = new ArrayList<EventEnvelope>();
-    for (List<EventEnvelope> page = store.substrate().events().read(ref.tenant(), ref.id(), 0, 500); !page.isEmpty();
-        page = store.substrate().events().read(ref.tenant(), ref.id(), all.get(all.size() - 1).sequence(), 500)) {
+    for (List<EventEnvelope> page = store.substrate().events().read(ref.tenant(), ref.id(), 0, 500);
+        !page.isEmpty();
+        page =
+            store
+                .substrate()
+                .events()
+                .read(ref.tenant(), ref.id(), all.get(all.size() - 1).sequence(), 500)) {
       all.addAll(page);
     }
     return all;

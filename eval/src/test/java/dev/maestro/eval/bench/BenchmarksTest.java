@@ -1,0 +1,69 @@
+package dev.maestro.eval.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.maestro.local.bench.Benchmark;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark harnesses do what they report, at toy sizes. This checks counts and structure,
+ * never speed: the figures come from running {@code maestro bench}.
+ */
+class BenchmarksTest {
+
+  @TempDir Path dir;
+  private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> figures(Map<String, Object> result, String key) {
+    return (Map<String, Object>) result.get(key);
+  }
+
+  @Test
+  void givenTheServiceRegistry_whenLoaded_thenAllThreeBenchmarksAreFound() {
+    assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
+        .containsExactlyInAnyOrder("append", "lifecycle", "wake");
+  }
+
+  @Test
+  void givenASmallAppendRun_whenMeasured_thenEveryEventIsTimed() throws Exception {
+    Map<String, Object> r =
+        new AppendBenchmark()
+            .run(dir, Map.of("events", "400", "writers", "4", "warmup", "40"), quiet);
+
+    assertThat(r).containsEntry("events", 400).containsEntry("writers", 4);
+    assertThat(figures(r, "latency")).containsEntry("count", 400L);
+    assertThat((Long) r.get("events_per_second")).isPositive();
+  }
+
+  @Test
+  void givenASmallLifecycleRun_whenMeasured_thenEveryContinuationCompletes() throws Exception {
+    Map<String, Object> r =
+        new LifecycleBenchmark().run(dir, Map.of("continuations", "20", "creators", "2"), quiet);
+
+    assertThat(figures(r, "create_to_complete")).containsEntry("count", 20L);
+  }
+
+  @Test
+  void givenASmallWakeRun_whenMeasured_thenEveryTimerFiresAndNoneEarly() throws Exception {
+    Map<String, Object> r =
+        new WakeBenchmark().run(dir, Map.of("timers", "20", "lead-seconds", "2"), quiet);
+
+    assertThat(figures(r, "lateness")).containsEntry("count", 20L);
+    assertThat(r).containsEntry("early_fires", 0);
+  }
+
+  @Test
+  void givenANonNumericParameter_whenRun_thenItNamesTheParameter() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new AppendBenchmark().run(dir, Map.of("events", "lots"), quiet))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-P events");
+  }
+}
