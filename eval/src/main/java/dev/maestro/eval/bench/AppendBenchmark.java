@@ -132,19 +132,7 @@ public final class AppendBenchmark implements Benchmark {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       ContinuationId id = ContinuationId.newId(now, random);
       var goal =
-          new GoalFrame(
-              "append benchmark",
-              null,
-              null,
-              null,
-              null,
-              BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
+          GoalFrame.of("append benchmark", BudgetLimits.ofUsd(BigDecimal.ONE, 0), null, null);
       var spawn =
           new EventPayload.Spawn(
               goal,

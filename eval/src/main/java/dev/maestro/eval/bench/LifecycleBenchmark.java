@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventType;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.Observability;
@@ -59,38 +58,25 @@ public final class LifecycleBenchmark implements Benchmark {
     var done = new CountDownLatch(count);
     Histogram latency = Stats.histogram();
     Observability probe =
-        new Observability() {
-          @Override
-          public void metric(String name, double value, Map<String, String> tags) {}
-
-          @Override
-          public void appended(EventEnvelope event) {
-            if (event.type() == EventType.COMPLETE) {
-              String id = event.continuationId().value();
-              Long t0 = created.get(id);
-              if (t0 != null) {
-                record(latency, done, t0);
-              } else {
-                completedEarly.add(id);
+        Observability.onAppended(
+            event -> {
+              if (event.type() == EventType.COMPLETE) {
+                String id = event.continuationId().value();
+                Long t0;
+                synchronized (completedEarly) {
+                  t0 = created.get(id);
+                  if (t0 == null) completedEarly.add(id);
+                }
+                if (t0 != null) record(latency, done, t0);
               }
-            }
-          }
-        };
+            });
     var config = LocalConfig.defaults(workDir).withWorkers(workers);
     try (LocalRuntime runtime = LocalRuntime.start(config, probe, Recipes.builtIn())) {
       var caller = new Principal(TenantId.of("bench"), "bench", Set.of());
       var goal =
-          new GoalFrame(
+          GoalFrame.of(
               "lifecycle benchmark",
-              null,
-              null,
-              null,
-              null,
               BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-              null,
-              null,
-              null,
-              null,
               "noop",
               JsonNodeFactory.instance.objectNode().put("sleep", "PT0S"));
       progress.printf(
@@ -108,10 +94,13 @@ public final class LifecycleBenchmark implements Benchmark {
                       long t0 = System.nanoTime();
                       String id =
                           runtime.service().create(caller, goal, null).continuation().id().value();
-                      // A fast lifecycle can complete before its id is recorded here; count it
-                      // anyway.
-                      if (created.putIfAbsent(id, t0) == null && completedEarly.remove(id))
-                        record(latency, done, t0);
+                      // A fast lifecycle can complete before its id is recorded here.
+                      boolean early;
+                      synchronized (completedEarly) {
+                        created.put(id, t0);
+                        early = completedEarly.remove(id);
+                      }
+                      if (early) record(latency, done, t0);
                     }
                     return null;
                   }));

@@ -5,7 +5,6 @@ import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Status;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.Observability;
@@ -80,25 +79,20 @@ public final class WakeBenchmark implements Benchmark {
     Histogram lateness = Stats.histogram();
     List<Long> negative = new ArrayList<>();
     Observability probe =
-        new Observability() {
-          @Override
-          public void metric(String name, double value, Map<String, String> tags) {}
-
-          @Override
-          public void appended(EventEnvelope event) {
-            if (event.payload() instanceof EventPayload.Woken w
-                && w.kind() == WakeKind.TIMER
-                && !"start".equals(w.wakeId())) {
-              synchronized (lateness) {
-                Instant due = dueAt.get(event.continuationId().value());
-                long nanos = Duration.between(due, event.timestamp()).toNanos();
-                if (nanos < 0) negative.add(nanos);
-                lateness.recordValue(Math.max(0, nanos));
+        Observability.onAppended(
+            event -> {
+              if (event.payload() instanceof EventPayload.Woken w
+                  && w.kind() == WakeKind.TIMER
+                  && !"start".equals(w.wakeId())) {
+                synchronized (lateness) {
+                  Instant due = dueAt.get(event.continuationId().value());
+                  long nanos = Duration.between(due, event.timestamp()).toNanos();
+                  if (nanos < 0) negative.add(nanos);
+                  lateness.recordValue(Math.max(0, nanos));
+                }
+                woken.countDown();
               }
-              woken.countDown();
-            }
-          }
-        };
+            });
     var config = LocalConfig.defaults(workDir).withWorkers(workers);
     try (LocalRuntime runtime =
         LocalRuntime.start(config, probe, Recipes.of(new NoopRecipe(), new SleepUntilRecipe()))) {
@@ -109,17 +103,9 @@ public final class WakeBenchmark implements Benchmark {
       for (int i = 0; i < timers; i++) {
         Instant due = window.plusNanos(1_000_000_000L * i / timers);
         var goal =
-            new GoalFrame(
+            GoalFrame.of(
                 "wake benchmark",
-                null,
-                null,
-                null,
-                null,
                 BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-                null,
-                null,
-                null,
-                null,
                 SleepUntilRecipe.NAME,
                 JsonNodeFactory.instance.objectNode().put("wakeAt", due.toString()));
         var created = runtime.service().create(caller, goal, null).continuation();

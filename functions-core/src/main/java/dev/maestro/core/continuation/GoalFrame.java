@@ -61,4 +61,11 @@ public record GoalFrame(
     recipe = recipe == null ? DEFAULT_RECIPE : recipe;
     parameters = parameters == null ? JsonNodeFactory.instance.objectNode() : parameters.deepCopy();
   }
+
+  /** A goal frame with just an objective, a budget and a recipe; everything else defaulted. */
+  public static GoalFrame of(
+      String objective, BudgetLimits budget, String recipe, JsonNode parameters) {
+    return new GoalFrame(
+        objective, null, null, null, null, budget, null, null, null, null, recipe, parameters);
+  }
 }

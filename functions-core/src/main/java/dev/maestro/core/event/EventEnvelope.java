@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 
@@ -134,12 +131,7 @@ public record EventEnvelope(
     fields.put("runtime", runtime.wire());
     fields.put("payload", payload);
     fields.put("prevHash", prevHash);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.canonical(fields));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Json.canonicalSha256(fields);
   }
 
   /** Whether the stored hash matches the content (false means the event was altered). */

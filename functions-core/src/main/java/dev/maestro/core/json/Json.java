@@ -95,6 +95,16 @@ public final class Json {
     }
   }
 
+  /** SHA-256, in lower-case hex, of {@code value}'s canonical form: a content fingerprint. */
+  public static String canonicalSha256(Object value) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(canonical(value)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+  }
+
   /** Parses {@code text} into {@code type}; malformed text is an {@link UncheckedIOException}. */
   public static <T> T read(String text, Class<T> type) {
     try {

@@ -21,8 +21,6 @@ import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.tick.TickEngine;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -193,12 +191,7 @@ public final class ContinuationService {
   }
 
   private static String fingerprint(GoalFrame goal) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(Json.canonical(goal)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Json.canonicalSha256(goal);
   }
 
   private Instant now() {

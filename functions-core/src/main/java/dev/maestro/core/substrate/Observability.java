@@ -12,6 +12,19 @@ public interface Observability {
   /** Reports an event that was appended to a log. */
   void appended(EventEnvelope event);
 
+  /** Reports each appended event to {@code listener} and ignores metrics. */
+  static Observability onAppended(java.util.function.Consumer<EventEnvelope> listener) {
+    return new Observability() {
+      @Override
+      public void metric(String name, double value, Map<String, String> tags) {}
+
+      @Override
+      public void appended(EventEnvelope event) {
+        listener.accept(event);
+      }
+    };
+  }
+
   /** Reports nothing. */
   Observability NONE =
       new Observability() {

@@ -27,17 +27,9 @@ class LocalRuntimeTest {
   @TempDir Path dir;
 
   private static GoalFrame noop(String sleep) {
-    return new GoalFrame(
+    return GoalFrame.of(
         "runtime test",
-        null,
-        null,
-        null,
-        null,
         BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-        null,
-        null,
-        null,
-        null,
         "noop",
         JsonNodeFactory.instance.objectNode().put("sleep", sleep));
   }

@@ -78,20 +78,7 @@ class TickEngineTest {
 
   private ContinuationRef create(String recipe, String sleep) {
     var params = JsonNodeFactory.instance.objectNode().put("sleep", sleep);
-    var goal =
-        new GoalFrame(
-            "test",
-            null,
-            null,
-            null,
-            null,
-            BudgetLimits.ofUsd(BigDecimal.ONE, 0),
-            null,
-            null,
-            null,
-            null,
-            recipe,
-            params);
+    var goal = GoalFrame.of("test", BudgetLimits.ofUsd(BigDecimal.ONE, 0), recipe, params);
     Continuation c = service.create(ALICE, goal, null).continuation();
     return new ContinuationRef(c.tenant(), c.id());
   }
