@@ -16,6 +16,7 @@ import dev.maestro.core.event.Runtime;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.IdempotencyStore;
+import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.ScheduledWake;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.tick.TickEngine;
@@ -53,11 +54,19 @@ public final class ContinuationService {
   private final Substrate substrate;
   private final Clock clock;
   private final RandomGenerator random;
+  private final Observability observability;
 
   public ContinuationService(Substrate substrate, Clock clock, RandomGenerator random) {
+    this(substrate, clock, random, Observability.NONE);
+  }
+
+  /** As above, reporting each {@code spawn} event it appends to {@code observability}. */
+  public ContinuationService(
+      Substrate substrate, Clock clock, RandomGenerator random, Observability observability) {
     this.substrate = Objects.requireNonNull(substrate, "substrate");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.observability = Objects.requireNonNull(observability, "observability");
   }
 
   /**
@@ -110,6 +119,7 @@ public final class ContinuationService {
       // A concurrent retry with the same key created it first.
       return new CreateResult(current(caller, id), true);
     }
+    observability.appended(event);
     substrate
         .scheduler()
         .register(new ScheduledWake(caller.tenant(), id, now, Wake.timer(START_TIMER, now)));

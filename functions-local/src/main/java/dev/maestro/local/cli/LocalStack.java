@@ -1,6 +1,7 @@
 package dev.maestro.local.cli;
 
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.local.runtime.LocalRuntime;
@@ -25,7 +26,11 @@ final class LocalStack implements AutoCloseable {
   }
 
   static LocalStack start(LocalConfig config, String host, int port) {
-    LocalRuntime runtime = LocalRuntime.start(config);
+    return start(config, host, port, Observability.NONE);
+  }
+
+  static LocalStack start(LocalConfig config, String host, int port, Observability observability) {
+    LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
     try {
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
       var router = new ApiRouter(runtime.service(), issuer.identity(), Recipes.builtIn());
@@ -41,8 +46,11 @@ final class LocalStack implements AutoCloseable {
     return "http://" + server.address().getHostString() + ":" + server.port();
   }
 
+  /**
+   * Stops the server, then the runtime. Idempotent (the shutdown hook and the caller both close).
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     server.close();
     runtime.close();
   }

@@ -1,5 +1,6 @@
 package dev.maestro.local.cli;
 
+import dev.maestro.core.substrate.Observability;
 import dev.maestro.local.runtime.LocalConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,11 @@ import picocli.CommandLine.Option;
     description =
         "Serves the HTTP API on this machine and runs continuations until stopped (Ctrl-C).")
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+  /** Prints each appended event, one line with its tenant and continuation. */
+  private static final Observability EVENT_LINES =
+      Observability.onAppended(
+          e -> System.out.println(e.tenant() + "/" + e.continuationId() + EventFormat.line(e)));
 
   @Mixin DataDirOption data;
 
@@ -42,11 +48,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Ticks run at once (default: ${DEFAULT-VALUE}).")
   int workers;
 
+  @Option(names = "--quiet", description = "Do not print a line for each appended event.")
+  boolean quiet;
+
   @Override
   public Integer call() throws InterruptedException {
     var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
     var stop = new CountDownLatch(1);
-    try (LocalStack stack = LocalStack.start(config, host, port)) {
+    try (LocalStack stack =
+        LocalStack.start(config, host, port, quiet ? Observability.NONE : EVENT_LINES)) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -37,6 +37,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final TickEngine engine;
   private final ContinuationService service;
   private final WakeDispatcher dispatcher;
+  private boolean closed;
 
   private LocalRuntime(LocalConfig config, Observability observability, Recipes recipes) {
     this.config = config;
@@ -65,7 +66,7 @@ public final class LocalRuntime implements AutoCloseable {
             config.leaseTtl(),
             observability,
             random);
-    this.service = new ContinuationService(substrate, config.clock(), random);
+    this.service = new ContinuationService(substrate, config.clock(), random, observability);
     this.dispatcher =
         new WakeDispatcher(
             timers,
@@ -136,9 +137,14 @@ public final class LocalRuntime implements AutoCloseable {
     return config.dataDir();
   }
 
-  /** Stops firing wakes, lets running ticks finish (up to 10 s), and closes the store. */
+  /**
+   * Stops firing wakes, lets running ticks finish (up to 10 s), and closes the store. Idempotent; a
+   * second caller waits for the first to finish.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     dispatcher.stop(Duration.ofSeconds(10));
     store.close();
   }
