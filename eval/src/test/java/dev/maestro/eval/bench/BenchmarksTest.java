@@ -26,9 +26,9 @@ class BenchmarksTest {
   }
 
   @Test
-  void givenTheServiceRegistry_whenLoaded_thenAllThreeBenchmarksAreFound() {
+  void givenTheServiceRegistry_whenLoaded_thenEveryBenchmarkIsFound() {
     assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
-        .containsExactlyInAnyOrder("append", "lifecycle", "wake");
+        .containsExactlyInAnyOrder("append", "lifecycle", "wake", "dynamodb-append");
   }
 
   @Test
@@ -57,6 +57,19 @@ class BenchmarksTest {
 
     assertThat(figures(r, "lateness")).containsEntry("count", 20L);
     assertThat(r).containsEntry("early_fires", 0);
+  }
+
+  @Test
+  void givenASmallDynamoRun_whenMeasured_thenEveryOfferedEventIsTimed() throws Exception {
+    Map<String, Object> r =
+        new DynamoAppendBenchmark()
+            .run(
+                dir,
+                Map.of("rate", "100", "seconds", "1", "writers", "4", "warmup-seconds", "1"),
+                quiet);
+
+    assertThat(figures(r, "latency_from_due_time")).containsEntry("count", 100L);
+    assertThat(r).containsEntry("events", 100L);
   }
 
   @Test
