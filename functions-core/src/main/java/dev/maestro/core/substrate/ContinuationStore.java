@@ -66,4 +66,32 @@ public interface ContinuationStore {
    * never exposed to callers.
    */
   List<ContinuationRef> scanUnfinished(ContinuationRef after, int limit);
+
+  /**
+   * Validates {@link #create}'s arguments: the spawn event must belong to {@code initial} and be a
+   * {@code spawn} at sequence 1, generation 0.
+   *
+   * @throws IllegalArgumentException if it is not
+   */
+  static void checkCreate(Continuation initial, EventEnvelope spawn) {
+    java.util.Objects.requireNonNull(initial, "initial");
+    java.util.Objects.requireNonNull(spawn, "spawn");
+    if (!spawn.tenant().equals(initial.tenant()) || !spawn.continuationId().equals(initial.id())) {
+      throw new IllegalArgumentException(
+          "the spawn event belongs to "
+              + spawn.tenant()
+              + "/"
+              + spawn.continuationId()
+              + ", not to "
+              + initial.tenant()
+              + "/"
+              + initial.id());
+    }
+    if (spawn.type() != dev.maestro.core.event.EventType.SPAWN
+        || spawn.sequence() != 1
+        || spawn.generation() != 0) {
+      throw new IllegalArgumentException(
+          "a continuation is created with a spawn event at sequence 1, generation 0");
+    }
+  }
 }

@@ -8,7 +8,6 @@ import dev.maestro.core.error.FencedException;
 import dev.maestro.core.error.LeaseHeldException;
 import dev.maestro.core.error.NotFoundException;
 import dev.maestro.core.event.EventEnvelope;
-import dev.maestro.core.event.EventType;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lease.Lease;
 import dev.maestro.core.substrate.ContinuationRef;
@@ -42,23 +41,7 @@ final class SqliteContinuationStore implements ContinuationStore {
 
   @Override
   public void create(Continuation initial, EventEnvelope spawn) {
-    Objects.requireNonNull(initial, "initial");
-    Objects.requireNonNull(spawn, "spawn");
-    if (!spawn.tenant().equals(initial.tenant()) || !spawn.continuationId().equals(initial.id())) {
-      throw new IllegalArgumentException(
-          "the spawn event belongs to "
-              + spawn.tenant()
-              + "/"
-              + spawn.continuationId()
-              + ", not to "
-              + initial.tenant()
-              + "/"
-              + initial.id());
-    }
-    if (spawn.type() != EventType.SPAWN || spawn.sequence() != 1 || spawn.generation() != 0) {
-      throw new IllegalArgumentException(
-          "a continuation is created with a spawn event at sequence 1, generation 0");
-    }
+    ContinuationStore.checkCreate(initial, spawn);
     var ref = new ContinuationRef(initial.tenant(), initial.id());
     String snapshot = Json.write(initial);
     String spawnJson = Json.write(spawn);

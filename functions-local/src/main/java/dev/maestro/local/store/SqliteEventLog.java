@@ -2,11 +2,11 @@ package dev.maestro.local.store;
 
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.error.ConflictException;
 import dev.maestro.core.error.FencedException;
 import dev.maestro.core.error.NotFoundException;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.substrate.AppendPlan;
 import dev.maestro.core.substrate.AppendResult;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.EventLog;
@@ -86,7 +86,7 @@ final class SqliteEventLog implements EventLog {
               + head.generation());
     }
     long first = batch.get(0).sequence();
-    int present = 0;
+    List<String> storedOverlap = List.of();
     if (first <= head.sequence()) {
       long overlapEnd = Math.min(head.sequence(), first + batch.size() - 1);
       List<String> stored = storedHashes(s, ref, first, overlapEnd);
@@ -94,35 +94,11 @@ final class SqliteEventLog implements EventLog {
         throw new SqliteStoreException(
             "the log of " + ref + " has a hole below sequence " + head.sequence());
       }
-      for (int i = 0; i < stored.size(); i++) {
-        if (!stored.get(i).equals(batch.get(i).hash())) {
-          throw new ConflictException(
-              "a different event is already stored at sequence " + (first + i) + " of " + ref);
-        }
-      }
-      present = stored.size();
+      storedOverlap = stored;
     }
+    int present =
+        AppendPlan.alreadyPresent(ref, batch, storedOverlap, head.sequence(), head.hash());
     if (present == batch.size()) return new AppendResult(0, present, head.sequence());
-
-    EventEnvelope firstNew = batch.get(present);
-    if (firstNew.sequence() != head.sequence() + 1) {
-      throw new ConflictException(
-          "the log of "
-              + ref
-              + " ends at sequence "
-              + head.sequence()
-              + "; an append cannot continue at "
-              + firstNew.sequence());
-    }
-    String previousHash = head.hash();
-    for (int i = present; i < batch.size(); i++) {
-      EventEnvelope event = batch.get(i);
-      if (!event.prevHash().equals(previousHash)) {
-        throw new ConflictException(
-            "event " + event.sequence() + " of " + ref + " does not link to its predecessor");
-      }
-      previousHash = event.hash();
-    }
     for (int i = present; i < batch.size(); i++) insert(s, batch.get(i), bodies.get(i));
     return new AppendResult(
         batch.size() - present, present, batch.get(batch.size() - 1).sequence());
