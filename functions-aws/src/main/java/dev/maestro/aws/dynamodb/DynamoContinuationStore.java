@@ -60,6 +60,14 @@ final class DynamoContinuationStore implements ContinuationStore {
   static final String LEASE_HOLDER = "leaseHolder";
   static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
 
+  /**
+   * The log's last sequence and hash, kept on the continuation item by every append's transaction
+   * so that an append needs one read (this item) instead of two (this item and the log's tail).
+   */
+  static final String LOG_HEAD_SEQUENCE = "logHeadSequence";
+
+  static final String LOG_HEAD_HASH = "logHeadHash";
+
   /** The expiry a released lease reports: before any {@code now}, so it is free at once. */
   static final Instant RELEASED = Instant.EPOCH;
 
@@ -86,6 +94,8 @@ final class DynamoContinuationStore implements ContinuationStore {
     item.put(LAST_SEQUENCE, n(initial.lastSequence()));
     item.put(TERMINAL, bool(initial.status().isTerminal()));
     item.put(GENERATION, n(0));
+    item.put(LOG_HEAD_SEQUENCE, n(spawn.sequence()));
+    item.put(LOG_HEAD_HASH, s(spawn.hash()));
     Put continuation =
         Put.builder()
             .tableName(tables.continuations())

@@ -31,7 +31,6 @@ import java.util.concurrent.locks.LockSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -39,23 +38,25 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The event log in the {@code events} table: one item per event (pk {@code tenant#continuationId},
  * sk {@code sequence}) holding the event JSON exactly as written, its hash and its generation.
  *
- * <p>An append reads the continuation's lease generation and the log's last event (strongly
- * consistent), decides duplicate / conflict / gap / link in memory, then writes the new events in
- * one {@code TransactWriteItems}: a {@code ConditionCheck} that the continuation exists with a
- * lease generation no newer than the fence, and one {@code Put} per new event with {@code
- * attribute_not_exists(sk)}. Stored events never change, so a free slot right after the last event
- * read proves the first new event still links to it; a concurrent writer that took a slot meanwhile
- * fails that condition, and the append re-reads to tell a duplicate from a conflict.
+ * <p>An append reads the continuation item once (strongly consistent): its lease generation and the
+ * log's head (last sequence and hash), which every append keeps there. It decides duplicate /
+ * conflict / gap / link in memory, then writes the new events in one {@code TransactWriteItems}: an
+ * {@code Update} of the continuation item that moves the head, on condition that the item exists,
+ * its lease generation is no newer than the fence and the head is still the one read; and one
+ * {@code Put} per new event with {@code attribute_not_exists(sk)}. A concurrent writer that moved
+ * the head or took a slot meanwhile fails a condition, and the append re-reads to tell a duplicate
+ * from a conflict.
  */
 final class DynamoEventLog implements EventLog {
 
   /**
-   * DynamoDB's limit on the items of one transaction. An append uses one for the fence check, so a
+   * DynamoDB's limit on the items of one transaction. An append uses one for the head update, so a
    * batch may carry at most {@code MAX_TRANSACTION_ITEMS - 1} events.
    */
   static final int MAX_TRANSACTION_ITEMS = 100;
@@ -134,8 +135,8 @@ final class DynamoEventLog implements EventLog {
   }
 
   private Outcome tryAppend(ContinuationRef ref, long fence, List<EventEnvelope> batch) {
-    checkFence(ref, fence, currentGeneration(ref));
     Head head = head(ref);
+    checkFence(ref, fence, head.generation());
     long first = batch.get(0).sequence();
     List<String> storedOverlap = List.of();
     if (first <= head.sequence()) {
@@ -154,7 +155,8 @@ final class DynamoEventLog implements EventLog {
     }
 
     var items = new ArrayList<TransactWriteItem>(batch.size() - present + 1);
-    items.add(TransactWriteItem.builder().conditionCheck(fenceCheck(ref, fence)).build());
+    EventEnvelope last = batch.get(batch.size() - 1);
+    items.add(TransactWriteItem.builder().update(moveHead(ref, fence, head, last)).build());
     for (int i = present; i < batch.size(); i++) {
       items.add(TransactWriteItem.builder().put(put(tables.events(), batch.get(i))).build());
     }
@@ -186,9 +188,9 @@ final class DynamoEventLog implements EventLog {
               ? Items.number(reason.item(), GENERATION)
               : currentGeneration(ref);
       checkFence(ref, fence, generation);
-      // The fence held when re-read: the generation moved while the transaction ran and back in
-      // range is impossible (it only grows), so treat it as a race and re-read.
-      return Outcome.COLLIDED;
+      // The fence holds, so another writer moved the log's head after our read: re-reading tells
+      // a duplicate from a conflict.
+      return Outcome.SLOT_TAKEN;
     }
     if (codes.subList(1, codes.size()).contains(CONDITIONAL_CHECK_FAILED)) {
       // Another writer took a sequence after our read: re-reading tells a duplicate from a
@@ -199,13 +201,25 @@ final class DynamoEventLog implements EventLog {
     throw new DynamoStoreException("appending to " + ref + " was cancelled: " + codes, e);
   }
 
-  private ConditionCheck fenceCheck(ContinuationRef ref, long fence) {
-    return ConditionCheck.builder()
+  /** Moves the log head to {@code last}, if the fence holds and nobody moved the head since. */
+  private Update moveHead(ContinuationRef ref, long fence, Head read, EventEnvelope last) {
+    return Update.builder()
         .tableName(tables.continuations())
         .key(DynamoContinuationStore.key(ref.tenant(), ref.id()))
-        .conditionExpression("attribute_exists(#pk) AND #gen <= :fence")
-        .expressionAttributeNames(Map.of("#pk", PK, "#gen", DynamoContinuationStore.GENERATION))
-        .expressionAttributeValues(Map.of(":fence", n(fence)))
+        .updateExpression("SET #headSeq = :last, #headHash = :lastHash")
+        .conditionExpression("attribute_exists(#pk) AND #gen <= :fence AND #headSeq = :readSeq")
+        .expressionAttributeNames(
+            Map.of(
+                "#pk", PK,
+                "#gen", DynamoContinuationStore.GENERATION,
+                "#headSeq", DynamoContinuationStore.LOG_HEAD_SEQUENCE,
+                "#headHash", DynamoContinuationStore.LOG_HEAD_HASH))
+        .expressionAttributeValues(
+            Map.of(
+                ":fence", n(fence),
+                ":readSeq", n(read.sequence()),
+                ":last", n(last.sequence()),
+                ":lastHash", s(last.hash())))
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
         .build();
   }
@@ -240,26 +254,29 @@ final class DynamoEventLog implements EventLog {
     }
   }
 
-  /** The last stored event's sequence and hash (0 and the genesis hash for an empty log). */
-  private record Head(long sequence, String hash) {}
+  /** The continuation's lease generation and its log's last sequence and hash. */
+  private record Head(long generation, long sequence, String hash) {}
 
+  /**
+   * Reads {@link Head} from the continuation item, strongly consistently.
+   *
+   * @throws NotFoundException if the continuation does not exist for this tenant
+   */
   private Head head(ContinuationRef ref) {
-    var request =
-        QueryRequest.builder()
-            .tableName(tables.events())
-            .keyConditionExpression("#pk = :pk")
-            .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#hash", HASH))
-            .expressionAttributeValues(
-                Map.of(":pk", s(Items.continuationKey(ref.tenant(), ref.id()))))
-            .projectionExpression("#sk, #hash")
-            .scanIndexForward(false)
-            .limit(1)
-            .consistentRead(true)
-            .build();
-    QueryResponse response = sdk("reading the head of " + ref, () -> client.query(request));
-    if (response.items().isEmpty()) return new Head(0, EventEnvelope.GENESIS);
-    Map<String, AttributeValue> last = response.items().get(0);
-    return new Head(Items.number(last, SK), Items.string(last, HASH));
+    Map<String, AttributeValue> item =
+        sdk(
+            "reading the head of " + ref,
+            () ->
+                Items.getConsistent(
+                        client,
+                        tables.continuations(),
+                        DynamoContinuationStore.key(ref.tenant(), ref.id()))
+                    .orElseThrow(
+                        () -> new NotFoundException("continuation " + ref + " does not exist")));
+    return new Head(
+        Items.number(item, DynamoContinuationStore.GENERATION),
+        Items.number(item, DynamoContinuationStore.LOG_HEAD_SEQUENCE),
+        Items.string(item, DynamoContinuationStore.LOG_HEAD_HASH));
   }
 
   private List<String> storedHashes(ContinuationRef ref, long from, long to) {
