@@ -120,9 +120,19 @@ public final class ApiRouter {
 
   /** Handles one request. Never throws; every failure is a problem+json response. */
   public ApiResponse handle(ApiRequest request) {
+    return handle(request, identity);
+  }
+
+  /**
+   * Handles one request, authenticating its caller with {@code callerIdentity} instead of the
+   * router's own: for transports that verified the caller before the handler runs (API Gateway's
+   * JWT authorizer, API Management's validate-jwt), whose identity is per request. Never throws.
+   */
+  public ApiResponse handle(ApiRequest request, Identity callerIdentity) {
+    Objects.requireNonNull(callerIdentity, "callerIdentity");
     String instance = request.path();
     try {
-      return dispatch(request);
+      return dispatch(request, callerIdentity);
     } catch (MaestroException e) {
       return Problems.of(e, instance, request.header("Authorization").isPresent());
     } catch (RuntimeException e) {
@@ -134,7 +144,7 @@ public final class ApiRouter {
     }
   }
 
-  private ApiResponse dispatch(ApiRequest request) {
+  private ApiResponse dispatch(ApiRequest request, Identity callerIdentity) {
     List<String> path = segments(request.path());
     var allowed = new TreeSet<String>();
     Endpoint endpoint = null;
@@ -151,7 +161,7 @@ public final class ApiRouter {
 
     Principal caller =
         endpoint.route().authenticated()
-            ? identity.authenticate(request.header("Authorization").orElse(null))
+            ? callerIdentity.authenticate(request.header("Authorization").orElse(null))
             : null;
     var violations = new Violations();
     var parameters = new LinkedHashMap<String, String>();

@@ -1,0 +1,87 @@
+package dev.maestro.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.maestro.aws.dynamodb.DynamoSubstrate;
+import dev.maestro.aws.dynamodb.DynamoTables;
+import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.error.UnauthorizedException;
+import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.security.Identity;
+import dev.maestro.core.tick.Recipes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The API behind API Gateway's HTTP API (payload format 2.0) with a JWT authorizer: translates the
+ * event into the core {@link ApiRouter}'s request, authenticates the caller from the authorizer's
+ * verified claims ({@link ApiGatewayIdentity}), and translates the answer back. No business logic
+ * lives here.
+ *
+ * <p>Everything it needs is built once per container, in static initialisation (and so in the
+ * SnapStart snapshot), from these environment variables:
+ *
+ * <ul>
+ *   <li>{@code MAESTRO_TABLE_PREFIX} (required): the DynamoDB table name prefix ({@link
+ *       DynamoTables}).
+ *   <li>{@code MAESTRO_TENANT_CLAIM} (default {@code custom:tenant}): the JWT claim that names the
+ *       tenant.
+ * </ul>
+ *
+ * The AWS SDK reads the region and credentials from the Lambda environment as usual.
+ */
+public final class ApiHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  /** Refuses every caller: the router's own identity is never the one used here. */
+  static final Identity NO_DIRECT_CALLERS =
+      header -> {
+        throw new UnauthorizedException("callers are authenticated by the API Gateway authorizer");
+      };
+
+  private static final class Container {
+    static final ApiHandler HANDLER = fromEnvironment();
+  }
+
+  private final ApiRouter router;
+  private final String tenantClaim;
+
+  /** The Lambda runtime's constructor: shares the container's router. */
+  public ApiHandler() {
+    this(Container.HANDLER.router, Container.HANDLER.tenantClaim);
+  }
+
+  ApiHandler(ApiRouter router, String tenantClaim) {
+    this.router = Objects.requireNonNull(router, "router");
+    this.tenantClaim = ApiGatewayIdentity.requireName(tenantClaim);
+  }
+
+  /** A router over {@code service} whose callers must come with per-request identities. */
+  static ApiRouter router(ContinuationService service) {
+    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return HttpApiEvents.toResponse(
+        router.handle(HttpApiEvents.toRequest(event), ApiGatewayIdentity.of(event, tenantClaim)));
+  }
+
+  private static ApiHandler fromEnvironment() {
+    String prefix = System.getenv("MAESTRO_TABLE_PREFIX");
+    if (prefix == null || prefix.isBlank()) {
+      throw new IllegalStateException("MAESTRO_TABLE_PREFIX must name the DynamoDB table prefix");
+    }
+    String claim =
+        System.getenv()
+            .getOrDefault("MAESTRO_TENANT_CLAIM", ApiGatewayIdentity.DEFAULT_TENANT_CLAIM);
+    var substrate = new DynamoSubstrate(DynamoDbClient.create(), new DynamoTables(prefix));
+    var service =
+        new ContinuationService(substrate.substrate(), Clock.systemUTC(), new SecureRandom());
+    return new ApiHandler(router(service), claim);
+  }
+}
