@@ -20,6 +20,7 @@ import dev.maestro.core.json.Json;
 import dev.maestro.core.lease.Lease;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.ContinuationStore;
+import dev.maestro.core.substrate.EpochNanos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -189,7 +190,7 @@ final class DynamoContinuationStore implements ContinuationStore {
   public Lease acquireLease(
       TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
-    checkLeaseArguments(holder, ttl, now);
+    ContinuationStore.checkLeaseArguments(holder, ttl, now);
     Instant expiresAt = now.plus(ttl);
     var request =
         UpdateItemRequest.builder()
@@ -207,8 +208,8 @@ final class DynamoContinuationStore implements ContinuationStore {
             .expressionAttributeValues(
                 Map.of(
                     ":holder", s(holder),
-                    ":expires", n(Items.nanos(expiresAt)),
-                    ":now", n(Items.nanos(now)),
+                    ":expires", n(EpochNanos.of(expiresAt)),
+                    ":now", n(EpochNanos.of(now)),
                     ":one", n(1)))
             .returnValues(ReturnValue.UPDATED_NEW)
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -224,7 +225,7 @@ final class DynamoContinuationStore implements ContinuationStore {
                 failedItem(e, ref)
                     .orElseThrow(
                         () -> new NotFoundException("continuation " + ref + " does not exist"));
-            Instant heldUntil = Items.fromNanos(Items.number(stored, LEASE_EXPIRES_AT));
+            Instant heldUntil = EpochNanos.toInstant(Items.number(stored, LEASE_EXPIRES_AT));
             throw new LeaseHeldException(
                 "the lease of " + ref + " is held until " + heldUntil, heldUntil);
           }
@@ -236,7 +237,7 @@ final class DynamoContinuationStore implements ContinuationStore {
       TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
     Objects.requireNonNull(lease, "lease");
-    checkLeaseArguments(lease.holder(), ttl, now);
+    ContinuationStore.checkLeaseArguments(lease.holder(), ttl, now);
     Instant expiresAt = now.plus(ttl);
     var request =
         UpdateItemRequest.builder()
@@ -253,7 +254,7 @@ final class DynamoContinuationStore implements ContinuationStore {
             .expressionAttributeValues(
                 Map.of(
                     ":holder", s(lease.holder()),
-                    ":expires", n(Items.nanos(expiresAt)),
+                    ":expires", n(EpochNanos.of(expiresAt)),
                     ":gen", n(lease.generation())))
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build();
@@ -299,7 +300,7 @@ final class DynamoContinuationStore implements ContinuationStore {
             .expressionAttributeValues(
                 Map.of(
                     ":holder", s(lease.holder()),
-                    ":released", n(Items.nanos(RELEASED)),
+                    ":released", n(EpochNanos.of(RELEASED)),
                     ":gen", n(lease.generation())))
             .build();
     sdk(
@@ -325,7 +326,7 @@ final class DynamoContinuationStore implements ContinuationStore {
             item ->
                 new Lease(
                     Items.string(item, LEASE_HOLDER),
-                    Items.fromNanos(Items.number(item, LEASE_EXPIRES_AT)),
+                    EpochNanos.toInstant(Items.number(item, LEASE_EXPIRES_AT)),
                     Items.number(item, GENERATION)));
   }
 
@@ -387,14 +388,5 @@ final class DynamoContinuationStore implements ContinuationStore {
       ConditionalCheckFailedException e, ContinuationRef ref) {
     if (e.hasItem() && !e.item().isEmpty()) return Optional.of(e.item());
     return Items.getConsistent(client, tables.continuations(), key(ref.tenant(), ref.id()));
-  }
-
-  private static void checkLeaseArguments(String holder, Duration ttl, Instant now) {
-    Objects.requireNonNull(holder, "holder");
-    Objects.requireNonNull(ttl, "ttl");
-    Objects.requireNonNull(now, "now");
-    if (holder.isBlank()) throw new IllegalArgumentException("a lease holder must not be blank");
-    if (ttl.isNegative() || ttl.isZero())
-      throw new IllegalArgumentException("a lease ttl must be positive");
   }
 }

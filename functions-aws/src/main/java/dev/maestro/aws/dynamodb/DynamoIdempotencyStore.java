@@ -7,6 +7,7 @@ import static dev.maestro.aws.dynamodb.Items.s;
 import static dev.maestro.aws.dynamodb.Items.sdk;
 
 import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.substrate.EpochNanos;
 import dev.maestro.core.substrate.IdempotencyStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class DynamoIdempotencyStore implements IdempotencyStore {
     item.put(KEY, s(proposed.key()));
     item.put(FINGERPRINT, s(proposed.requestFingerprint()));
     item.put(RESOURCE_ID, s(proposed.resourceId()));
-    item.put(CLAIMED_AT, n(Items.nanos(proposed.claimedAt())));
+    item.put(CLAIMED_AT, n(EpochNanos.of(proposed.claimedAt())));
     var request =
         PutItemRequest.builder()
             .tableName(tables.idempotency())
@@ -93,6 +94,6 @@ final class DynamoIdempotencyStore implements IdempotencyStore {
         Items.string(item, KEY),
         Items.string(item, FINGERPRINT),
         Items.string(item, RESOURCE_ID),
-        Items.fromNanos(Items.number(item, CLAIMED_AT)));
+        EpochNanos.toInstant(Items.number(item, CLAIMED_AT)));
   }
 }

@@ -11,6 +11,7 @@ import static dev.maestro.aws.dynamodb.Items.sdk;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.substrate.EpochNanos;
 import dev.maestro.core.substrate.ScheduledWake;
 import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.wake.Wake;
@@ -88,7 +89,7 @@ final class DynamoTimerQueue implements TimerQueue {
     item.put(SK, s(wake.wake().id()));
     item.put(TENANT, s(wake.tenant().value()));
     item.put(CONTINUATION_ID, s(wake.continuationId().value()));
-    item.put(DUE_AT, n(Items.nanos(wake.dueAt())));
+    item.put(DUE_AT, n(EpochNanos.of(wake.dueAt())));
     item.put(DUE_SHARD, n(shard(pk)));
     item.put(WAKE, s(canonical(wake.wake())));
     // An unconditional put replaces an earlier registration of the same key: never a duplicate.
@@ -146,7 +147,7 @@ final class DynamoTimerQueue implements TimerQueue {
     Objects.requireNonNull(now, "now");
     if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
     if (limit == 0) return List.of();
-    long nowNanos = Items.nanos(now);
+    long nowNanos = EpochNanos.of(now);
     var candidates = new ArrayList<Map<String, AttributeValue>>();
     for (int shard = 0; shard < SHARDS; shard++) {
       candidates.addAll(dueInShard(shard, nowNanos, limit));
@@ -185,7 +186,7 @@ final class DynamoTimerQueue implements TimerQueue {
             .expressionAttributeNames(Map.of("#due", DUE_AT, "#wake", WAKE))
             .expressionAttributeValues(
                 Map.of(
-                    ":due", n(Items.nanos(delivered.dueAt())),
+                    ":due", n(EpochNanos.of(delivered.dueAt())),
                     ":wake", s(canonical(delivered.wake()))))
             .build();
     sdk(
@@ -240,7 +241,7 @@ final class DynamoTimerQueue implements TimerQueue {
       QueryResponse page = sdk("finding the next due wake", () -> client.query(request));
       Optional<Instant> earliest =
           live(page.items()).stream()
-              .map(item -> Items.fromNanos(Items.number(item, DUE_AT)))
+              .map(item -> EpochNanos.toInstant(Items.number(item, DUE_AT)))
               .min(Comparator.naturalOrder());
       if (earliest.isPresent()) return earliest;
       start = lastKey(page);
@@ -294,7 +295,7 @@ final class DynamoTimerQueue implements TimerQueue {
     return new ScheduledWake(
         TenantId.of(Items.string(item, TENANT)),
         ContinuationId.of(Items.string(item, CONTINUATION_ID)),
-        Items.fromNanos(Items.number(item, DUE_AT)),
+        EpochNanos.toInstant(Items.number(item, DUE_AT)),
         Json.read(Items.string(item, WAKE), Wake.class));
   }
 

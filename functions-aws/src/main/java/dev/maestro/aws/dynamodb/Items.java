@@ -2,7 +2,6 @@ package dev.maestro.aws.dynamodb;
 
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,25 +69,6 @@ final class Items {
       throw new DynamoStoreException("item lacks the number attribute " + name + ": " + item);
     }
     return Long.parseLong(value.n());
-  }
-
-  /**
-   * Instants as stored: nanoseconds since the epoch in one Number, so they compare as numbers in
-   * condition expressions and round-trip exactly (valid from 1677 to 2262).
-   */
-  static long nanos(Instant instant) {
-    try {
-      return Math.addExact(
-          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          "instant " + instant + " is outside the storable range (1677-2262)", e);
-    }
-  }
-
-  static Instant fromNanos(long nanos) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   /**

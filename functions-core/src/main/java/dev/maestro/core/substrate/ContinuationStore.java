@@ -94,4 +94,20 @@ public interface ContinuationStore {
           "a continuation is created with a spawn event at sequence 1, generation 0");
     }
   }
+
+  /**
+   * Validates lease arguments ({@link #acquireLease}, {@link #renewLease}): a non-blank holder, a
+   * positive TTL, a time.
+   *
+   * @throws IllegalArgumentException if they are not
+   */
+  static void checkLeaseArguments(String holder, Duration ttl, Instant now) {
+    java.util.Objects.requireNonNull(holder, "holder");
+    java.util.Objects.requireNonNull(ttl, "ttl");
+    java.util.Objects.requireNonNull(now, "now");
+    if (holder.isBlank()) throw new IllegalArgumentException("a lease holder must not be blank");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("a lease ttl must be positive");
+    }
+  }
 }

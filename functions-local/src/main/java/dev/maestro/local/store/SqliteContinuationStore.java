@@ -12,6 +12,7 @@ import dev.maestro.core.json.Json;
 import dev.maestro.core.lease.Lease;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.ContinuationStore;
+import dev.maestro.core.substrate.EpochNanos;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -126,15 +127,15 @@ final class SqliteContinuationStore implements ContinuationStore {
   public Lease acquireLease(
       TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
-    checkLeaseArguments(holder, ttl, now);
+    ContinuationStore.checkLeaseArguments(holder, ttl, now);
     Instant expiresAt = now.plus(ttl);
-    long nowNs = Instants.toNanos(now);
-    long expiresNs = Instants.toNanos(expiresAt);
+    long nowNs = EpochNanos.of(now);
+    long expiresNs = EpochNanos.of(expiresAt);
     return db.write(
         s -> {
           LeaseRow current = leaseRow(s, ref);
           if (current.holder() != null && nowNs < current.expiresAtNs()) {
-            Instant heldUntil = Instants.fromNanos(current.expiresAtNs());
+            Instant heldUntil = EpochNanos.toInstant(current.expiresAtNs());
             throw new LeaseHeldException(
                 "the lease of " + ref + " is held until " + heldUntil, heldUntil);
           }
@@ -149,9 +150,9 @@ final class SqliteContinuationStore implements ContinuationStore {
       TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
     var ref = new ContinuationRef(tenant, id);
     Objects.requireNonNull(lease, "lease");
-    checkLeaseArguments(lease.holder(), ttl, now);
+    ContinuationStore.checkLeaseArguments(lease.holder(), ttl, now);
     Instant expiresAt = now.plus(ttl);
-    long expiresNs = Instants.toNanos(expiresAt);
+    long expiresNs = EpochNanos.of(expiresAt);
     return db.write(
         s -> {
           LeaseRow current = leaseRow(s, ref);
@@ -182,7 +183,7 @@ final class SqliteContinuationStore implements ContinuationStore {
                   """
           UPDATE leases SET expires_at_ns = ?
           WHERE tenant = ? AND continuation_id = ? AND generation = ? AND holder = ?""");
-          release.setLong(1, Instants.toNanos(RELEASED));
+          release.setLong(1, EpochNanos.of(RELEASED));
           release.setString(2, ref.tenant().value());
           release.setString(3, ref.id().value());
           release.setLong(4, lease.generation());
@@ -199,7 +200,9 @@ final class SqliteContinuationStore implements ContinuationStore {
         s -> {
           Optional<LeaseRow> row = findLeaseRow(s, ref);
           return row.filter(r -> r.holder() != null)
-              .map(r -> new Lease(r.holder(), Instants.fromNanos(r.expiresAtNs()), r.generation()));
+              .map(
+                  r ->
+                      new Lease(r.holder(), EpochNanos.toInstant(r.expiresAtNs()), r.generation()));
         });
   }
 
@@ -275,14 +278,5 @@ final class SqliteContinuationStore implements ContinuationStore {
     update.setString(4, ref.tenant().value());
     update.setString(5, ref.id().value());
     update.executeUpdate();
-  }
-
-  private static void checkLeaseArguments(String holder, Duration ttl, Instant now) {
-    Objects.requireNonNull(holder, "holder");
-    Objects.requireNonNull(ttl, "ttl");
-    Objects.requireNonNull(now, "now");
-    if (holder.isBlank()) throw new IllegalArgumentException("a lease holder must not be blank");
-    if (ttl.isNegative() || ttl.isZero())
-      throw new IllegalArgumentException("a lease ttl must be positive");
   }
 }

@@ -1,6 +1,7 @@
 package dev.maestro.local.store;
 
 import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.substrate.EpochNanos;
 import dev.maestro.core.substrate.IdempotencyStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ final class SqliteIdempotencyStore implements IdempotencyStore {
   public Claim claim(TenantId tenant, Claim proposed) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(proposed, "proposed");
-    long claimedNs = Instants.toNanos(proposed.claimedAt());
+    long claimedNs = EpochNanos.of(proposed.claimedAt());
     Optional<Claim> known = db.read(s -> stored(s, tenant, proposed.key()));
     if (known.isPresent()) return known.get();
     return db.write(
@@ -61,7 +62,7 @@ final class SqliteIdempotencyStore implements IdempotencyStore {
     try (ResultSet rs = select.executeQuery()) {
       return rs.next()
           ? Optional.of(
-              new Claim(key, rs.getString(1), rs.getString(2), Instants.fromNanos(rs.getLong(3))))
+              new Claim(key, rs.getString(1), rs.getString(2), EpochNanos.toInstant(rs.getLong(3))))
           : Optional.empty();
     }
   }

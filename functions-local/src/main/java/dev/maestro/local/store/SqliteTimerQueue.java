@@ -3,6 +3,7 @@ package dev.maestro.local.store;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.substrate.EpochNanos;
 import dev.maestro.core.substrate.ScheduledWake;
 import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.wake.Wake;
@@ -36,7 +37,7 @@ final class SqliteTimerQueue implements TimerQueue {
   @Override
   public void register(ScheduledWake wake) {
     Objects.requireNonNull(wake, "wake");
-    long dueNs = Instants.toNanos(wake.dueAt());
+    long dueNs = EpochNanos.of(wake.dueAt());
     String body = canonical(wake.wake());
     db.write(
         s -> {
@@ -95,7 +96,7 @@ final class SqliteTimerQueue implements TimerQueue {
     Objects.requireNonNull(now, "now");
     if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
     if (limit == 0) return List.of();
-    long nowNs = Instants.toNanos(now);
+    long nowNs = EpochNanos.of(now);
     return db.read(
         s -> {
           PreparedStatement select =
@@ -120,7 +121,7 @@ final class SqliteTimerQueue implements TimerQueue {
             long nanos = rs.getLong(1);
             return rs.wasNull()
                 ? Optional.<Instant>empty()
-                : Optional.of(Instants.fromNanos(nanos));
+                : Optional.of(EpochNanos.toInstant(nanos));
           }
         });
   }
@@ -128,7 +129,7 @@ final class SqliteTimerQueue implements TimerQueue {
   @Override
   public void acknowledge(ScheduledWake delivered) {
     Objects.requireNonNull(delivered, "delivered");
-    long dueNs = Instants.toNanos(delivered.dueAt());
+    long dueNs = EpochNanos.of(delivered.dueAt());
     String body = canonical(delivered.wake());
     db.write(
         s -> {
@@ -155,7 +156,7 @@ final class SqliteTimerQueue implements TimerQueue {
             new ScheduledWake(
                 TenantId.of(rs.getString(1)),
                 ContinuationId.of(rs.getString(2)),
-                Instants.fromNanos(rs.getLong(3)),
+                EpochNanos.toInstant(rs.getLong(3)),
                 Json.read(rs.getString(4), Wake.class)));
       }
     }
