@@ -239,25 +239,7 @@ final class DynamoContinuationStore implements ContinuationStore {
     Objects.requireNonNull(lease, "lease");
     ContinuationStore.checkLeaseArguments(lease.holder(), ttl, now);
     Instant expiresAt = now.plus(ttl);
-    var request =
-        UpdateItemRequest.builder()
-            .tableName(tables.continuations())
-            .key(key(tenant, id))
-            .updateExpression("SET #expires = :expires")
-            .conditionExpression("attribute_exists(#pk) AND #gen = :gen AND #holder = :holder")
-            .expressionAttributeNames(
-                Map.of(
-                    "#pk", PK,
-                    "#holder", LEASE_HOLDER,
-                    "#expires", LEASE_EXPIRES_AT,
-                    "#gen", GENERATION))
-            .expressionAttributeValues(
-                Map.of(
-                    ":holder", s(lease.holder()),
-                    ":expires", n(EpochNanos.of(expiresAt)),
-                    ":gen", n(lease.generation())))
-            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-            .build();
+    var request = setExpiryIfCurrent(ref, lease, expiresAt);
     return sdk(
         "renewing the lease of " + ref,
         () -> {
@@ -281,28 +263,37 @@ final class DynamoContinuationStore implements ContinuationStore {
         });
   }
 
+  /**
+   * Sets the lease's expiry, on condition that {@code lease} is still the current lease (same
+   * generation and holder); on failure the stored item is returned for diagnosis.
+   */
+  private UpdateItemRequest setExpiryIfCurrent(
+      ContinuationRef ref, Lease lease, Instant expiresAt) {
+    return UpdateItemRequest.builder()
+        .tableName(tables.continuations())
+        .key(key(ref.tenant(), ref.id()))
+        .updateExpression("SET #expires = :expires")
+        .conditionExpression("attribute_exists(#pk) AND #gen = :gen AND #holder = :holder")
+        .expressionAttributeNames(
+            Map.of(
+                "#pk", PK,
+                "#holder", LEASE_HOLDER,
+                "#expires", LEASE_EXPIRES_AT,
+                "#gen", GENERATION))
+        .expressionAttributeValues(
+            Map.of(
+                ":holder", s(lease.holder()),
+                ":expires", n(EpochNanos.of(expiresAt)),
+                ":gen", n(lease.generation())))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build();
+  }
+
   @Override
   public void releaseLease(TenantId tenant, ContinuationId id, Lease lease) {
     var ref = new ContinuationRef(tenant, id);
     Objects.requireNonNull(lease, "lease");
-    var request =
-        UpdateItemRequest.builder()
-            .tableName(tables.continuations())
-            .key(key(tenant, id))
-            .updateExpression("SET #expires = :released")
-            .conditionExpression("attribute_exists(#pk) AND #gen = :gen AND #holder = :holder")
-            .expressionAttributeNames(
-                Map.of(
-                    "#pk", PK,
-                    "#holder", LEASE_HOLDER,
-                    "#expires", LEASE_EXPIRES_AT,
-                    "#gen", GENERATION))
-            .expressionAttributeValues(
-                Map.of(
-                    ":holder", s(lease.holder()),
-                    ":released", n(EpochNanos.of(RELEASED)),
-                    ":gen", n(lease.generation())))
-            .build();
+    var request = setExpiryIfCurrent(ref, lease, RELEASED);
     sdk(
         "releasing the lease of " + ref,
         () -> {
