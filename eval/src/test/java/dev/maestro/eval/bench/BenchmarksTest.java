@@ -28,7 +28,7 @@ class BenchmarksTest {
   @Test
   void givenTheServiceRegistry_whenLoaded_thenEveryBenchmarkIsFound() {
     assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
-        .containsExactlyInAnyOrder("append", "lifecycle", "wake", "dynamodb-append");
+        .containsExactlyInAnyOrder("append", "lifecycle", "wake", "dynamodb-append", "coldstart");
   }
 
   @Test
