@@ -69,6 +69,10 @@ final class DynamoContinuationStore implements ContinuationStore {
 
   static final String LOG_HEAD_HASH = "logHeadHash";
 
+  /** The attribute names every lease update's expressions use. */
+  private static final Map<String, String> LEASE_NAMES =
+      Map.of("#pk", PK, "#holder", LEASE_HOLDER, "#expires", LEASE_EXPIRES_AT, "#gen", GENERATION);
+
   /** The expiry a released lease reports: before any {@code now}, so it is free at once. */
   static final Instant RELEASED = Instant.EPOCH;
 
@@ -199,12 +203,7 @@ final class DynamoContinuationStore implements ContinuationStore {
             .updateExpression("SET #holder = :holder, #expires = :expires, #gen = #gen + :one")
             .conditionExpression(
                 "attribute_exists(#pk) AND (attribute_not_exists(#holder) OR #expires <= :now)")
-            .expressionAttributeNames(
-                Map.of(
-                    "#pk", PK,
-                    "#holder", LEASE_HOLDER,
-                    "#expires", LEASE_EXPIRES_AT,
-                    "#gen", GENERATION))
+            .expressionAttributeNames(LEASE_NAMES)
             .expressionAttributeValues(
                 Map.of(
                     ":holder", s(holder),
@@ -274,12 +273,7 @@ final class DynamoContinuationStore implements ContinuationStore {
         .key(key(ref.tenant(), ref.id()))
         .updateExpression("SET #expires = :expires")
         .conditionExpression("attribute_exists(#pk) AND #gen = :gen AND #holder = :holder")
-        .expressionAttributeNames(
-            Map.of(
-                "#pk", PK,
-                "#holder", LEASE_HOLDER,
-                "#expires", LEASE_EXPIRES_AT,
-                "#gen", GENERATION))
+        .expressionAttributeNames(LEASE_NAMES)
         .expressionAttributeValues(
             Map.of(
                 ":holder", s(lease.holder()),

@@ -15,6 +15,7 @@ import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.Runtime;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.security.Principal;
+import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.IdempotencyStore;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.ScheduledWake;
@@ -184,13 +185,7 @@ public final class ContinuationService {
   }
 
   private Continuation current(Principal caller, ContinuationId id) {
-    Continuation state = requireExists(caller, id);
-    while (true) {
-      List<EventEnvelope> page =
-          substrate.events().read(caller.tenant(), id, state.lastSequence(), MAX_PAGE);
-      state = ContinuationFold.foldOnto(state, page);
-      if (page.size() < MAX_PAGE) return state;
-    }
+    return EventLog.catchUp(substrate.events(), requireExists(caller, id));
   }
 
   private Continuation requireExists(Principal caller, ContinuationId id) {

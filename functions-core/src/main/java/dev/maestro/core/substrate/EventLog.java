@@ -1,5 +1,7 @@
 package dev.maestro.core.substrate;
 
+import dev.maestro.core.continuation.Continuation;
+import dev.maestro.core.continuation.ContinuationFold;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
@@ -57,6 +59,23 @@ public interface EventLog {
       if (e.sequence() != expected++) {
         throw new IllegalArgumentException("a batch's sequences must be contiguous");
       }
+    }
+  }
+
+  /** How many events {@link #catchUp} reads per page. */
+  int CATCH_UP_PAGE = 500;
+
+  /**
+   * The current state: {@code snapshot} (which may lag the log) with every later event of {@code
+   * log} folded onto it, read in pages.
+   */
+  static Continuation catchUp(EventLog log, Continuation snapshot) {
+    Continuation state = snapshot;
+    while (true) {
+      List<EventEnvelope> page =
+          log.read(state.tenant(), state.id(), state.lastSequence(), CATCH_UP_PAGE);
+      state = ContinuationFold.foldOnto(state, page);
+      if (page.size() < CATCH_UP_PAGE) return state;
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.Runtime;
 import dev.maestro.core.lease.Lease;
 import dev.maestro.core.substrate.ContinuationRef;
+import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.ScheduledWake;
 import dev.maestro.core.substrate.Substrate;
@@ -113,7 +114,7 @@ public final class TickEngine {
   public void reconcile(ContinuationRef ref) {
     Optional<Continuation> snapshot = substrate.continuations().find(ref.tenant(), ref.id());
     if (snapshot.isEmpty()) return;
-    Continuation state = load(ref, snapshot.get());
+    Continuation state = EventLog.catchUp(substrate.events(), snapshot.get());
     if (state.status().isTerminal()) {
       if (!snapshot.get().status().isTerminal()) saveSnapshot(state, state.generation());
       return;
@@ -162,7 +163,7 @@ public final class TickEngine {
   private TickOutcome underLease(
       ContinuationRef ref, Wake wake, Continuation snapshot, Lease lease) {
     long fence = lease.generation();
-    Continuation state = load(ref, snapshot);
+    Continuation state = EventLog.catchUp(substrate.events(), snapshot);
     if (state.status().isTerminal()) {
       saveSnapshot(state, fence);
       return new TickOutcome.Ignored("continuation is " + state.status());
@@ -257,17 +258,6 @@ public final class TickEngine {
       }
     }
     return new Wake(state.currentWakeId(), WakeKind.TIMER, "resume", now(), null);
-  }
-
-  /** Snapshot plus every event after it. */
-  private Continuation load(ContinuationRef ref, Continuation snapshot) {
-    Continuation state = snapshot;
-    while (true) {
-      List<EventEnvelope> page =
-          substrate.events().read(ref.tenant(), ref.id(), state.lastSequence(), PAGE);
-      state = ContinuationFold.foldOnto(state, page);
-      if (page.size() < PAGE) return state;
-    }
   }
 
   private void ensureTimer(ContinuationRef ref, Continuation state) {

@@ -58,10 +58,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!TenantId.isValid(tenant)) {
-      System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
-      return 2;
-    }
+    if (!TenantOption.isValid(tenant)) return 2;
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("maestro-demo-");
     var config = LocalConfig.defaults(dir);
     try (LocalStack stack = LocalStack.start(config, "127.0.0.1", 0)) {

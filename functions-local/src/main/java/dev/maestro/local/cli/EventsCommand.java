@@ -50,10 +50,7 @@ final class EventsCommand implements Callable<Integer> {
       System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
       return 2;
     }
-    if (!TenantId.isValid(tenant)) {
-      System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
-      return 2;
-    }
+    if (!TenantOption.isValid(tenant)) return 2;
     var issuer =
         LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
     var client = new ApiClient(url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)));

@@ -37,10 +37,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!TenantId.isValid(tenant)) {
-      System.err.println("--tenant: must match [a-z0-9][a-z0-9_-]{0,62}, got '" + tenant + "'");
-      return 2;
-    }
+    if (!TenantOption.isValid(tenant)) return 2;
     var issuer =
         LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
     System.out.println(issuer.mint(TenantId.of(tenant), subject, ttl));
