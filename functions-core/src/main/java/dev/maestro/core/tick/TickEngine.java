@@ -51,6 +51,11 @@ public final class TickEngine {
   private static final int PAGE = 500;
   private static final Duration OWN_LEASE_RETRY = Duration.ofMillis(20);
 
+  /** How many times a claimed wake's step is tried before its failure is fatal. */
+  public static final int STEP_ATTEMPTS = 3;
+
+  private static final Duration RESUME_BACKOFF = Duration.ofSeconds(2);
+
   private final Substrate substrate;
   private final Recipes recipes;
   private final Clock clock;
@@ -81,7 +86,11 @@ public final class TickEngine {
     return holder;
   }
 
-  /** Delivers one wake to a continuation and runs the tick it calls for. */
+  /**
+   * Delivers one wake to a continuation and runs the tick it calls for, all in this process: the
+   * phases {@link #claim}, {@link #step}, {@link #persist} (with the next timer registered) and
+   * {@link #release} without re-reading state between them.
+   */
   public TickOutcome deliver(ContinuationRef ref, Wake wake) {
     Optional<Continuation> snapshot = substrate.continuations().find(ref.tenant(), ref.id());
     if (snapshot.isEmpty()) return new TickOutcome.Ignored("no such continuation");
@@ -98,11 +107,134 @@ public final class TickEngine {
       return new TickOutcome.Ignored("no such continuation");
     }
     try {
-      return underLease(ref, wake, snapshot.get(), lease);
+      Tick tick = open(ref, snapshot.get(), lease.generation(), newTraceId());
+      return switch (plan(tick, wake)) {
+        case Plan.Finished f -> f.outcome();
+        case Plan.Run run -> {
+          runStep(tick, run.wake());
+          TickOutcome stepped = tick.finish();
+          yield run.deferred() == null
+              ? stepped
+              : new TickOutcome.Retry(now(), "resumed an interrupted tick first");
+        }
+      };
     } catch (FencedException fenced) {
       return new TickOutcome.Fenced(lease.generation());
     } finally {
       substrate.continuations().releaseLease(ref.tenant(), ref.id(), lease);
+    }
+  }
+
+  /**
+   * Phase 1 of a tick whose phases run in separate processes (a Step Functions execution):
+   * deduplicates and matches {@code wake}, takes the lease and appends the tick's {@code wake}
+   * event. When there is a step to run, the lease stays held and the returned {@link Claim} carries
+   * it to {@link #step}, {@link #persist}, {@link #release} (or {@link #fail}); otherwise the tick
+   * is over (duplicate, not matching, a signal only recorded, a kill) and the lease is released.
+   */
+  public ClaimResult claim(ContinuationRef ref, Wake wake) {
+    Optional<Continuation> snapshot = substrate.continuations().find(ref.tenant(), ref.id());
+    if (snapshot.isEmpty())
+      return new ClaimResult.Done(new TickOutcome.Ignored("no such continuation"));
+    if (snapshot.get().status().isTerminal())
+      return new ClaimResult.Done(
+          new TickOutcome.Ignored("continuation is " + snapshot.get().status()));
+    Lease lease;
+    try {
+      lease =
+          substrate.continuations().acquireLease(ref.tenant(), ref.id(), holder, leaseTtl, now());
+    } catch (LeaseHeldException held) {
+      return new ClaimResult.Done(retryAfter(ref, held));
+    } catch (NotFoundException gone) {
+      return new ClaimResult.Done(new TickOutcome.Ignored("no such continuation"));
+    }
+    boolean keepLease = false;
+    try {
+      Tick tick = open(ref, snapshot.get(), lease.generation(), newTraceId());
+      return switch (plan(tick, wake)) {
+        case Plan.Finished f -> new ClaimResult.Done(f.outcome());
+        case Plan.Run run -> {
+          keepLease = true;
+          yield new ClaimResult.Claimed(
+              new Claim(ref, lease, run.wake(), tick.traceId, run.deferred()));
+        }
+      };
+    } catch (FencedException fenced) {
+      return new ClaimResult.Done(new TickOutcome.Fenced(lease.generation()));
+    } finally {
+      if (!keepLease) substrate.continuations().releaseLease(ref.tenant(), ref.id(), lease);
+    }
+  }
+
+  /**
+   * Phase 2: runs the recipe's step for a claimed wake and appends its effects and closing event.
+   * Re-reads the state, so it may run in another process than {@link #claim}; if the wake's step
+   * has already run (a retried invocation), it does nothing.
+   */
+  public TickOutcome step(Claim claim) {
+    try {
+      Tick tick = reopen(claim);
+      if (tick.state.status().isTerminal() || !claim.wake().id().equals(tick.state.currentWakeId()))
+        return new TickOutcome.Ignored("the step for wake " + claim.wake().id() + " has run");
+      runStep(tick, claim.wake());
+      return new TickOutcome.Applied(tick.state.status(), tick.state.lastSequence());
+    } catch (FencedException fenced) {
+      return new TickOutcome.Fenced(claim.lease().generation());
+    }
+  }
+
+  /**
+   * Phase 3: saves the snapshot under the claim's fence and says which timer the continuation waits
+   * for next; registering it is the caller's choice (a short in-process wait or the scheduler).
+   * Idempotent.
+   */
+  public Persisted persist(Claim claim) {
+    Tick tick = reopen(claim);
+    saveSnapshot(tick.state, tick.fence);
+    observability.metric("tick", 1, Map.of("status", tick.state.status().name()));
+    return new Persisted(
+        tick.state.status(), tick.state.lastSequence(), nextTimer(claim.ref(), tick.state));
+  }
+
+  /** Last phase: gives the claim's lease back. Idempotent; a lease taken over is left alone. */
+  public void release(Claim claim) {
+    substrate.continuations().releaseLease(claim.ref().tenant(), claim.ref().id(), claim.lease());
+  }
+
+  /**
+   * The error path of a claimed tick whose step or persist failed outside the recipe (a crashed or
+   * timed-out function): appends an {@code error} event and, below {@value #STEP_ATTEMPTS} attempts
+   * at the same wake, schedules the interrupted tick's resumption with exponential back-off; the
+   * last attempt's error is fatal and ends the continuation as failed. Saves the snapshot; does not
+   * release the lease.
+   */
+  public TickOutcome fail(Claim claim, String code, String message) {
+    try {
+      Tick tick = reopen(claim);
+      if (tick.state.status().isTerminal())
+        return new TickOutcome.Ignored("continuation is " + tick.state.status());
+      String wakeId = tick.state.currentWakeId();
+      if (wakeId == null) {
+        // The step's events are in; only the bookkeeping after it failed. Finish it here.
+        return tick.finish();
+      }
+      int attempts = failedAttempts(claim.ref(), tick.state) + 1;
+      boolean fatal = attempts >= STEP_ATTEMPTS;
+      tick.append(List.of(new EventPayload.Failed(code, message, fatal)));
+      if (!fatal) {
+        Instant at = now().plus(RESUME_BACKOFF.multipliedBy(1L << (attempts - 1)));
+        substrate
+            .scheduler()
+            .register(
+                new ScheduledWake(
+                    claim.ref().tenant(),
+                    claim.ref().id(),
+                    at,
+                    new Wake(wakeId, WakeKind.TIMER, "resume", at, null)));
+      }
+      return tick.finish();
+    } catch (FencedException fenced) {
+      return new TickOutcome.Fenced(claim.lease().generation());
     }
   }
 
@@ -160,39 +292,43 @@ public final class TickEngine {
     return new TickOutcome.Retry(held.expiresAt(), "lease held until " + held.expiresAt());
   }
 
-  private TickOutcome underLease(
-      ContinuationRef ref, Wake wake, Continuation snapshot, Lease lease) {
-    long fence = lease.generation();
-    Continuation state = EventLog.catchUp(substrate.events(), snapshot);
-    if (state.status().isTerminal()) {
-      saveSnapshot(state, fence);
-      return new TickOutcome.Ignored("continuation is " + state.status());
-    }
-    Tick tick = new Tick(ref, state, fence, newTraceId());
+  /** What a claimed wake calls for: a step to run, or nothing more (the tick is finished). */
+  private sealed interface Plan {
+    /** Run the step for {@code wake}; {@code deferred}, if set, is delivered again afterwards. */
+    record Run(Wake wake, Wake deferred) implements Plan {}
 
+    record Finished(TickOutcome outcome) implements Plan {}
+  }
+
+  /** Steps 1 and 3 of the protocol under the lease: dedupe, match, record the wake. */
+  private Plan plan(Tick tick, Wake wake) {
+    Continuation state = tick.state;
+    ContinuationRef ref = tick.ref;
+    if (state.status().isTerminal()) {
+      saveSnapshot(state, tick.fence);
+      return new Plan.Finished(new TickOutcome.Ignored("continuation is " + state.status()));
+    }
     if (state.currentWakeId() != null) {
       // A previous worker died mid-step: finish that tick before anything else.
       Wake interrupted = interruptedWake(ref, state);
-      TickOutcome resumed = runStep(tick, interrupted);
-      return interrupted.id().equals(wake.id())
-          ? resumed
-          : new TickOutcome.Retry(now(), "resumed an interrupted tick first");
+      return new Plan.Run(interrupted, interrupted.id().equals(wake.id()) ? null : wake);
     }
     if (state.hasSeenWake(wake.id())) {
       ensureTimer(ref, state);
-      return new TickOutcome.Ignored("duplicate wake " + wake.id());
+      return new Plan.Finished(new TickOutcome.Ignored("duplicate wake " + wake.id()));
     }
     if (wake.kind() == WakeKind.SIGNAL) return signal(tick, wake);
 
     if (state.wakeCondition() == null || !state.wakeCondition().matches(wake)) {
       ensureTimer(ref, state);
-      return new TickOutcome.Ignored("wake " + wake.id() + " does not match the wake condition");
+      return new Plan.Finished(
+          new TickOutcome.Ignored("wake " + wake.id() + " does not match the wake condition"));
     }
     tick.append(List.of(woken(wake)));
-    return runStep(tick, wake);
+    return new Plan.Run(wake, null);
   }
 
-  private TickOutcome signal(Tick tick, Wake wake) {
+  private Plan signal(Tick tick, Wake wake) {
     String by = wake.payload().path("by").asText("unknown");
     JsonNode body =
         wake.payload().path("body").isMissingNode()
@@ -204,19 +340,20 @@ public final class TickEngine {
       WakeCondition waitingFor = tick.state.wakeCondition();
       tick.append(List.of(signal, new EventPayload.Killed(reason, by)));
       cancelTimer(tick.ref, waitingFor);
-      return tick.finish();
+      return new Plan.Finished(tick.finish());
     }
     if (tick.state.wakeCondition() != null && tick.state.wakeCondition().matches(wake)) {
       cancelTimer(tick.ref, tick.state.wakeCondition());
       tick.append(List.of(woken(wake), signal));
-      return runStep(tick, wake);
+      return new Plan.Run(wake, null);
     }
     // Not waiting for it: the signal is recorded and the recipe sees it in the log next tick.
     tick.append(List.of(signal));
-    return tick.finish();
+    return new Plan.Finished(tick.finish());
   }
 
-  private TickOutcome runStep(Tick tick, Wake wake) {
+  /** Step 4 and the step's half of step 5: run the recipe, append its events. */
+  private void runStep(Tick tick, Wake wake) {
     Optional<Recipe> recipe = recipes.find(tick.state.goalFrame().recipe());
     StepResult result;
     List<EventPayload> effects = List.of();
@@ -244,7 +381,6 @@ public final class TickEngine {
           case StepResult.Fail f -> new EventPayload.Failed(f.code(), f.message(), true);
         });
     tick.append(batch);
-    return tick.finish();
   }
 
   private Wake interruptedWake(ContinuationRef ref, Continuation state) {
@@ -261,17 +397,47 @@ public final class TickEngine {
   }
 
   private void ensureTimer(ContinuationRef ref, Continuation state) {
-    if (state.wakeCondition() == null) return;
-    state
+    nextTimer(ref, state).ifPresent(substrate.scheduler()::register);
+  }
+
+  /** The timer wake {@code state}'s wake condition waits for, if any. */
+  private static Optional<ScheduledWake> nextTimer(ContinuationRef ref, Continuation state) {
+    if (state.status().isTerminal() || state.wakeCondition() == null) return Optional.empty();
+    return state
         .wakeCondition()
         .timer()
-        .ifPresent(
+        .map(
             t ->
-                substrate
-                    .scheduler()
-                    .register(
-                        new ScheduledWake(
-                            ref.tenant(), ref.id(), t.at(), Wake.timer(t.timerId(), t.at()))));
+                new ScheduledWake(ref.tenant(), ref.id(), t.at(), Wake.timer(t.timerId(), t.at())));
+  }
+
+  /** Non-fatal {@code error} events recorded since the interrupted wake's {@code wake} event. */
+  private int failedAttempts(ContinuationRef ref, Continuation state) {
+    long from = Math.max(0, state.lastSequence() - PAGE);
+    List<EventEnvelope> tail = substrate.events().read(ref.tenant(), ref.id(), from, PAGE + 1);
+    int failures = 0;
+    for (int i = tail.size() - 1; i >= 0; i--) {
+      EventPayload p = tail.get(i).payload();
+      if (p instanceof EventPayload.Woken w && w.wakeId().equals(state.currentWakeId())) break;
+      if (p instanceof EventPayload.Failed f && !f.fatal()) failures++;
+    }
+    return failures;
+  }
+
+  /** The tick state as {@code snapshot} caught up with the log, under {@code fence}. */
+  private Tick open(ContinuationRef ref, Continuation snapshot, long fence, String traceId) {
+    return new Tick(ref, EventLog.catchUp(substrate.events(), snapshot), fence, traceId);
+  }
+
+  /** Re-reads a claimed tick's state (another phase may have run in another process). */
+  private Tick reopen(Claim claim) {
+    ContinuationRef ref = claim.ref();
+    Continuation snapshot =
+        substrate
+            .continuations()
+            .find(ref.tenant(), ref.id())
+            .orElseThrow(() -> new NotFoundException("continuation " + ref.id()));
+    return open(ref, snapshot, claim.lease().generation(), claim.traceId());
   }
 
   private void cancelTimer(ContinuationRef ref, WakeCondition condition) {
