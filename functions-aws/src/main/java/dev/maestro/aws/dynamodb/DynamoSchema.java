@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -19,21 +20,28 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
- * Creates the four tables of {@link DynamoTables} as the substrate expects them: on-demand billing,
- * the {@code events} table streamed with {@code NEW_IMAGE} (CDC and sibling fan-out read it), and
- * the due-time index on {@code timers}. Used by tests and by deployment tooling; production stacks
- * may declare the same shapes in infrastructure code instead.
+ * Creates the tables of {@link DynamoTables} as the substrate expects them: on-demand billing, the
+ * {@code events} table streamed with {@code NEW_IMAGE} (CDC and sibling fan-out read it), the
+ * due-time index on {@code timers}, and TTL on {@code dead_letters} ({@value #DEAD_LETTER_TTL}).
+ * Used by tests and by deployment tooling; production stacks may declare the same shapes in
+ * infrastructure code instead.
  */
 public final class DynamoSchema {
+
+  /** The TTL attribute of the dead-letter table (epoch seconds). */
+  public static final String DEAD_LETTER_TTL = "expiresAt";
 
   private DynamoSchema() {}
 
   /**
-   * Creates each table that does not exist yet and waits until all four are active. Existing tables
-   * are left as they are (their shape is not checked). Safe to call concurrently.
+   * Creates each table that does not exist yet and waits until all are active. Existing tables are
+   * left as they are (their shape is not checked). Safe to call concurrently.
    *
    * @throws DynamoStoreException if DynamoDB refuses a table or does not activate it
    */
@@ -63,6 +71,27 @@ public final class DynamoSchema {
             return null;
           });
     }
+    Items.sdk(
+        "enabling TTL on " + tables.deadLetters(),
+        () -> {
+          var ttl =
+              client
+                  .describeTimeToLive(
+                      DescribeTimeToLiveRequest.builder().tableName(tables.deadLetters()).build())
+                  .timeToLiveDescription();
+          if (ttl == null || ttl.timeToLiveStatus() == TimeToLiveStatus.DISABLED) {
+            client.updateTimeToLive(
+                UpdateTimeToLiveRequest.builder()
+                    .tableName(tables.deadLetters())
+                    .timeToLiveSpecification(
+                        TimeToLiveSpecification.builder()
+                            .attributeName(DEAD_LETTER_TTL)
+                            .enabled(true)
+                            .build())
+                    .build());
+          }
+          return null;
+        });
   }
 
   private static boolean exists(DynamoDbClient client, String table) {
@@ -117,6 +146,20 @@ public final class DynamoSchema {
                     .projection(
                         Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
                     .build())
+            .build(),
+        CreateTableRequest.builder()
+            .tableName(tables.subscriptions())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(
+                attribute(PK, ScalarAttributeType.S), attribute(SK, ScalarAttributeType.S))
+            .keySchema(hash(PK), range(SK))
+            .build(),
+        CreateTableRequest.builder()
+            .tableName(tables.deadLetters())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(
+                attribute(PK, ScalarAttributeType.S), attribute(SK, ScalarAttributeType.S))
+            .keySchema(hash(PK), range(SK))
             .build());
   }
 

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The names of the four DynamoDB tables one deployment uses. Every name is {@code prefix} plus a
- * fixed suffix, so a stage ({@code prod-}, {@code dev-}) or a test run gets its own set.
+ * The names of the DynamoDB tables one deployment uses. Every name is {@code prefix} plus a fixed
+ * suffix, so a stage ({@code prod-}, {@code dev-}) or a test run gets its own set.
  *
  * @param prefix prepended to every table name; may be empty
  */
@@ -44,5 +44,18 @@ public record DynamoTables(String prefix) {
   /** Pending wakes (pk {@code tenant#continuationId}, sk wake id) with the due-time index. */
   public String timers() {
     return prefix + "timers";
+  }
+
+  /**
+   * Stream subscriptions (pk {@code tenant#topic}, sk continuation id), kept from the event log by
+   * the CDC handler.
+   */
+  public String subscriptions() {
+    return prefix + "subscriptions";
+  }
+
+  /** Stream records that were acknowledged without delivery (pk {@code source#day}); TTL. */
+  public String deadLetters() {
+    return prefix + "dead_letters";
   }
 }

@@ -4,17 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.maestro.aws.dynamodb.DynamoSubstrate;
-import dev.maestro.aws.dynamodb.DynamoTables;
 import dev.maestro.core.api.ApiRouter;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.tick.Recipes;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Objects;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The API behind API Gateway's HTTP API (payload format 2.0) with a JWT authorizer: translates the
@@ -23,11 +19,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * lives here.
  *
  * <p>Everything it needs is built once per container, in static initialisation (and so in the
- * SnapStart snapshot), from these environment variables:
+ * SnapStart snapshot), from the environment of {@link AwsRuntime} (tables, scheduler) and:
  *
  * <ul>
- *   <li>{@code MAESTRO_TABLE_PREFIX} (required): the DynamoDB table name prefix ({@link
- *       DynamoTables}).
  *   <li>{@code MAESTRO_TENANT_CLAIM} (default {@code custom:tenant}): the JWT claim that names the
  *       tenant.
  * </ul>
@@ -72,16 +66,11 @@ public final class ApiHandler
   }
 
   private static ApiHandler fromEnvironment() {
-    String prefix = System.getenv("MAESTRO_TABLE_PREFIX");
-    if (prefix == null || prefix.isBlank()) {
-      throw new IllegalStateException("MAESTRO_TABLE_PREFIX must name the DynamoDB table prefix");
-    }
     String claim =
         System.getenv()
             .getOrDefault("MAESTRO_TENANT_CLAIM", ApiGatewayIdentity.DEFAULT_TENANT_CLAIM);
-    var substrate = new DynamoSubstrate(DynamoDbClient.create(), new DynamoTables(prefix));
-    var service =
-        new ContinuationService(substrate.substrate(), Clock.systemUTC(), new SecureRandom());
+    AwsRuntime runtime = AwsRuntime.container();
+    var service = new ContinuationService(runtime.substrate(), runtime.clock(), new SecureRandom());
     return new ApiHandler(router(service), claim);
   }
 }

@@ -1,0 +1,160 @@
+package dev.maestro.aws.lambda;
+
+import dev.maestro.aws.dynamodb.DynamoSubstrate;
+import dev.maestro.aws.dynamodb.DynamoTables;
+import dev.maestro.core.substrate.Observability;
+import dev.maestro.core.substrate.Scheduler;
+import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.substrate.TimerQueue;
+import dev.maestro.core.tick.Recipes;
+import dev.maestro.core.tick.TickEngine;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What every Maestro function in one container shares, built once from the environment: the
+ * DynamoDB client and substrate, the scheduler, the clock and this container's lease holder name.
+ *
+ * <p>Environment:
+ *
+ * <ul>
+ *   <li>{@code MAESTRO_TABLE_PREFIX} (required): the DynamoDB table prefix ({@link DynamoTables}).
+ *   <li>{@code MAESTRO_DYNAMODB_ENDPOINT}: an endpoint override (DynamoDB Local).
+ *   <li>{@code MAESTRO_LEASE_TTL} (ISO-8601, default {@code PT2M}): how long a tick's lease lasts;
+ *       longer than the tick functions' timeout.
+ * </ul>
+ *
+ * The AWS SDK reads the region and credentials from the Lambda environment as usual.
+ */
+public final class AwsRuntime {
+
+  /** The default lease: longer than a tick function's timeout, within the Express window. */
+  public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
+
+  private final DynamoDbClient client;
+  private final DynamoTables tables;
+  private final DynamoSubstrate dynamo;
+  private final Substrate substrate;
+  private final Clock clock;
+  private final String holder;
+  private final Duration leaseTtl;
+
+  /**
+   * @param schedulerFor the scheduler to use given the timer ledger (the ledger itself when timers
+   *     are polled by the sweeper)
+   */
+  public AwsRuntime(
+      DynamoDbClient client,
+      DynamoTables tables,
+      Function<TimerQueue, Scheduler> schedulerFor,
+      Clock clock,
+      String holder,
+      Duration leaseTtl) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.tables = Objects.requireNonNull(tables, "tables");
+    this.dynamo = new DynamoSubstrate(client, tables);
+    Substrate base = dynamo.substrate();
+    this.substrate =
+        new Substrate(
+            base.continuations(),
+            base.events(),
+            Objects.requireNonNull(schedulerFor.apply(dynamo.timers()), "scheduler"),
+            base.idempotency());
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.holder = Objects.requireNonNull(holder, "holder");
+    this.leaseTtl = Objects.requireNonNull(leaseTtl, "leaseTtl");
+  }
+
+  /** The container's runtime, built on first use from the process environment. */
+  public static AwsRuntime container() {
+    return Holder.RUNTIME;
+  }
+
+  private static final class Holder {
+    static final AwsRuntime RUNTIME = fromEnvironment(System.getenv());
+  }
+
+  /** Builds the runtime from {@code env}; a missing or malformed variable is named in the error. */
+  public static AwsRuntime fromEnvironment(Map<String, String> env) {
+    String prefix = required(env, "MAESTRO_TABLE_PREFIX", "the DynamoDB table name prefix");
+    var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+    String endpoint = env.get("MAESTRO_DYNAMODB_ENDPOINT");
+    if (endpoint != null && !endpoint.isBlank()) builder.endpointOverride(URI.create(endpoint));
+    Duration ttl = duration(env, "MAESTRO_LEASE_TTL", DEFAULT_LEASE_TTL);
+    String holder =
+        "lambda:"
+            + env.getOrDefault("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+            + ":"
+            + UUID.randomUUID();
+    return new AwsRuntime(
+        builder.build(),
+        new DynamoTables(prefix),
+        AwsSchedulers.fromEnvironment(env),
+        Clock.systemUTC(),
+        holder,
+        ttl);
+  }
+
+  /** {@code name} from the process environment; an error naming it when unset. */
+  public static String requiredEnv(String name, String what) {
+    return required(System.getenv(), name, what);
+  }
+
+  static String required(Map<String, String> env, String name, String what) {
+    String value = env.get(name);
+    if (value == null || value.isBlank())
+      throw new IllegalStateException(name + " must be set: " + what);
+    return value;
+  }
+
+  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) return fallback;
+    try {
+      Duration d = Duration.parse(value);
+      if (d.isNegative() || d.isZero()) throw new IllegalStateException(name + " must be positive");
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new IllegalStateException(
+          name + " must be an ISO-8601 duration such as PT2M, not " + value, e);
+    }
+  }
+
+  public DynamoDbClient client() {
+    return client;
+  }
+
+  /** The deployment's table names. */
+  public DynamoTables tables() {
+    return tables;
+  }
+
+  /** The ports, with the configured scheduler. */
+  public Substrate substrate() {
+    return substrate;
+  }
+
+  /** The durable timer table: every pending timer, acknowledged when its tick is over. */
+  public TimerQueue ledger() {
+    return dynamo.timers();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** A tick engine over this runtime with the built-in recipes. */
+  public TickEngine tickEngine(Observability observability) {
+    return new TickEngine(
+        substrate, Recipes.builtIn(), clock, holder, leaseTtl, observability, new SecureRandom());
+  }
+}

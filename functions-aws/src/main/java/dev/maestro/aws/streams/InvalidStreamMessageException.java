@@ -1,0 +1,20 @@
+package dev.maestro.aws.streams;
+
+/**
+ * A stream record that can never be delivered (not JSON, a missing or invalid field). Retrying it
+ * would only block the queue or shard behind it, so handlers dead-letter it and acknowledge it.
+ */
+public final class InvalidStreamMessageException extends RuntimeException {
+
+  private final String field;
+
+  InvalidStreamMessageException(String field, String problem) {
+    super(field + ": " + problem);
+    this.field = field;
+  }
+
+  /** The JSON pointer of the offending field ({@code ""} for the record as a whole). */
+  public String field() {
+    return field;
+  }
+}

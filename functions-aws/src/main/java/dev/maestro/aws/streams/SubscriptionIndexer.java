@@ -1,0 +1,69 @@
+package dev.maestro.aws.streams;
+
+import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.event.EventPayload;
+import dev.maestro.core.substrate.ContinuationRef;
+import dev.maestro.core.wake.WakeCondition;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps {@link Subscriptions} in step with the event log, one appended event at a time: a {@code
+ * sleep} (or a {@code spawn}'s first wake) subscribes the continuation to every topic its wake
+ * condition names; the next {@code wake}, a {@code complete}, a {@code kill} or a fatal {@code
+ * error} unsubscribes it. Applying an event twice, or an older one after a newer, changes nothing.
+ *
+ * <p>Consequence: the index lags the log by the CDC delay, so a message published to a topic before
+ * the index has seen the sleep that subscribes to it is not delivered to that continuation by
+ * fan-out (a message addressed by {@code continuation_id} is unaffected). The index may also
+ * over-deliver around a wake; the tick path re-checks every wake against the current condition.
+ */
+public final class SubscriptionIndexer {
+
+  private final Subscriptions subscriptions;
+
+  public SubscriptionIndexer(Subscriptions subscriptions) {
+    this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+  }
+
+  /** Applies one appended event to the index; events that do not change it are ignored. */
+  public void apply(EventEnvelope event) {
+    var ref = new ContinuationRef(event.tenant(), event.continuationId());
+    switch (event.payload()) {
+      case EventPayload.Slept slept -> resubscribe(ref, slept.until(), event.sequence());
+      case EventPayload.Spawn spawn -> resubscribe(ref, spawn.firstWake(), event.sequence());
+      case EventPayload.Woken woken -> subscriptions.unsubscribe(ref, event.sequence());
+      case EventPayload.Completed completed -> subscriptions.unsubscribe(ref, event.sequence());
+      case EventPayload.Killed killed -> subscriptions.unsubscribe(ref, event.sequence());
+      case EventPayload.Failed failed -> {
+        if (failed.fatal()) subscriptions.unsubscribe(ref, event.sequence());
+      }
+      default -> {}
+    }
+  }
+
+  private void resubscribe(ContinuationRef ref, WakeCondition condition, long sequence) {
+    Set<String> topics = topics(condition);
+    if (topics.isEmpty()) {
+      subscriptions.unsubscribe(ref, sequence);
+    } else {
+      subscriptions.subscribe(ref, topics, sequence);
+    }
+  }
+
+  /** The stream topics a condition waits on, in sorted order. */
+  public static Set<String> topics(WakeCondition condition) {
+    var topics = new TreeSet<String>();
+    collect(condition, topics);
+    return topics;
+  }
+
+  private static void collect(WakeCondition condition, Set<String> into) {
+    switch (condition) {
+      case WakeCondition.Stream stream -> into.add(stream.topic());
+      case WakeCondition.AnyOf anyOf -> anyOf.anyOf().forEach(c -> collect(c, into));
+      default -> {}
+    }
+  }
+}
