@@ -4,13 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.maestro.core.api.ApiRequest;
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Identity;
+import dev.maestro.core.security.Principal;
 import dev.maestro.core.tick.Recipes;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The API behind API Gateway's HTTP API (payload format 2.0) with a JWT authorizer: translates the
@@ -54,6 +63,11 @@ public final class ApiHandler
     this.tenantClaim = ApiGatewayIdentity.requireName(tenantClaim);
   }
 
+  /** A handler over {@code service} (local invocation, tests), tenants from {@code tenantClaim}. */
+  public static ApiHandler of(ContinuationService service, String tenantClaim) {
+    return new ApiHandler(router(service), tenantClaim);
+  }
+
   /** A router over {@code service} whose callers must come with per-request identities. */
   static ApiRouter router(ContinuationService service) {
     return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
@@ -71,6 +85,45 @@ public final class ApiHandler
             .getOrDefault("MAESTRO_TENANT_CLAIM", ApiGatewayIdentity.DEFAULT_TENANT_CLAIM);
     AwsRuntime runtime = AwsRuntime.container();
     var service = new ContinuationService(runtime.substrate(), runtime.clock(), new SecureRandom());
-    return new ApiHandler(router(service), claim);
+    ApiHandler handler = new ApiHandler(router(service), claim);
+    Priming.register("api", handler::prime, System.getenv());
+    return handler;
+  }
+
+  /**
+   * Answers representative requests end to end without writing anything: an event without
+   * authorizer claims (401), an invalid create (400, refused before any write) and a read of an id
+   * no tenant has (404, one DynamoDB read).
+   */
+  void prime() {
+    var http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+    http.setMethod("GET");
+    http.setPath("/continuations");
+    var context = new APIGatewayV2HTTPEvent.RequestContext();
+    context.setHttp(http);
+    var event = new APIGatewayV2HTTPEvent();
+    event.setVersion("2.0");
+    event.setRawPath("/continuations");
+    event.setRequestContext(context);
+    handleRequest(event, null);
+
+    Identity primer = header -> new Principal(TenantId.of("maestro-prime"), "primer", Set.of());
+    Map<String, List<String>> json = Map.of("content-type", List.of("application/json"));
+    router.handle(
+        new ApiRequest(
+            "POST",
+            "/continuations",
+            Map.of(),
+            json,
+            "{\"goal_frame\":{}}".getBytes(StandardCharsets.UTF_8)),
+        primer);
+    router.handle(
+        new ApiRequest(
+            "GET",
+            "/continuations/" + ContinuationId.newId(Instant.now(), new SecureRandom()).value(),
+            Map.of(),
+            Map.of(),
+            null),
+        primer);
   }
 }

@@ -54,7 +54,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   public static final class Acquire
       extends PhaseHandler<PhaseIo.AcquireInput, PhaseIo.AcquireOutput> {
     public Acquire() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public Acquire(Supplier<TickPhases> phases) {
@@ -70,7 +70,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   /** Run the step ({@link TickPhases#step}). */
   public static final class Step extends PhaseHandler<PhaseIo.ClaimInput, PhaseIo.StepOutput> {
     public Step() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public Step(Supplier<TickPhases> phases) {
@@ -87,7 +87,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   public static final class Persist
       extends PhaseHandler<PhaseIo.ClaimInput, PhaseIo.PersistOutput> {
     public Persist() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public Persist(Supplier<TickPhases> phases) {
@@ -103,7 +103,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   /** Schedule the next wake ({@link TickPhases#scheduleWake}). */
   public static final class ScheduleWake extends PhaseHandler<PhaseIo.ScheduleInput, PhaseIo.Done> {
     public ScheduleWake() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public ScheduleWake(Supplier<TickPhases> phases) {
@@ -119,7 +119,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   /** Release ({@link TickPhases#release}). */
   public static final class Release extends PhaseHandler<PhaseIo.ClaimInput, PhaseIo.Done> {
     public Release() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public Release(Supplier<TickPhases> phases) {
@@ -135,7 +135,7 @@ public abstract class PhaseHandler<I, O> implements RequestStreamHandler {
   /** The error state's recorder ({@link TickPhases#fail}). */
   public static final class Fail extends PhaseHandler<PhaseIo.FailInput, PhaseIo.FailOutput> {
     public Fail() {
-      this(TickContainer::phases);
+      this(TickContainer.eagerly());
     }
 
     public Fail(Supplier<TickPhases> phases) {
