@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
  * Functions would run it against Lambda: Pass, Task ({@code arn:aws:states:::lambda:invoke}),
  * Choice, Wait, Succeed and Fail states; Parameters, ResultSelector, ResultPath, InputPath and
  * OutputPath; Retry with back-off and Catch; the execution timeout. It exists to run the tick's
- * definition locally ({@code maestro invoke aws tick-machine}) and to show in tests that the
- * definition and the functions agree on every path. It is not Step Functions: there is no service
- * here; Map and Parallel states, intrinsic functions, JSONata and the service's quotas are not
- * modelled, and a definition that uses them is refused.
+ * definition locally ({@code maestro invoke aws tick}) and to show in tests that the definition and
+ * the functions agree on every path. It is not Step Functions: there is no service here; Map and
+ * Parallel states, intrinsic functions, JSONata and the service's quotas are not modelled, and a
+ * definition that uses them is refused.
  */
 public final class LocalStateMachine {
 

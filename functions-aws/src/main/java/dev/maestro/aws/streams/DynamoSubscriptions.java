@@ -81,16 +81,7 @@ public final class DynamoSubscriptions implements Subscriptions {
       item.put(SEQUENCE, n(sequence));
       item.put("tenant", s(ref.tenant().value()));
       item.put("topic", s(topic));
-      conditionally(
-          () ->
-              client.putItem(
-                  PutItemRequest.builder()
-                      .tableName(table)
-                      .item(item)
-                      .conditionExpression(NEWER)
-                      .expressionAttributeNames(Map.of("#seq", SEQUENCE))
-                      .expressionAttributeValues(Map.of(":seq", n(sequence)))
-                      .build()));
+      putIfNewer(item, sequence);
     }
     var stale = new TreeSet<>(registry.topics());
     stale.removeAll(topics);
@@ -128,6 +119,11 @@ public final class DynamoSubscriptions implements Subscriptions {
     var item = new HashMap<String, AttributeValue>(registryKey(ref));
     item.put(TOPICS, AttributeValue.fromL(new TreeSet<>(topics).stream().map(t -> s(t)).toList()));
     item.put(SEQUENCE, n(sequence));
+    putIfNewer(item, sequence);
+  }
+
+  /** Puts {@code item} unless the stored one was written for {@code sequence} or a later event. */
+  private void putIfNewer(Map<String, AttributeValue> item, long sequence) {
     conditionally(
         () ->
             client.putItem(

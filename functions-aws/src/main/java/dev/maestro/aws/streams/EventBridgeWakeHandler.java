@@ -39,7 +39,8 @@ public final class EventBridgeWakeHandler implements RequestStreamHandler {
     this(Container.INGEST, Clock.systemUTC());
   }
 
-  EventBridgeWakeHandler(StreamIngest ingest, Clock clock) {
+  /** Explicit wiring (local invocation, tests); {@code clock} stamps records without a time. */
+  public EventBridgeWakeHandler(StreamIngest ingest, Clock clock) {
     this.ingest = Objects.requireNonNull(ingest, "ingest");
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -37,7 +37,8 @@ public final class KinesisWakeHandler
     this(Container.INGEST, Clock.systemUTC());
   }
 
-  KinesisWakeHandler(StreamIngest ingest, Clock clock) {
+  /** Explicit wiring (local invocation, tests); {@code clock} stamps records without a time. */
+  public KinesisWakeHandler(StreamIngest ingest, Clock clock) {
     this.ingest = Objects.requireNonNull(ingest, "ingest");
     this.clock = Objects.requireNonNull(clock, "clock");
   }

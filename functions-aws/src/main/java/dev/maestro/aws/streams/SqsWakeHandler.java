@@ -32,7 +32,8 @@ public final class SqsWakeHandler implements RequestHandler<SQSEvent, SQSBatchRe
     this(Container.INGEST, Clock.systemUTC());
   }
 
-  SqsWakeHandler(StreamIngest ingest, Clock clock) {
+  /** Explicit wiring (local invocation, tests); {@code clock} stamps records without a time. */
+  public SqsWakeHandler(StreamIngest ingest, Clock clock) {
     this.ingest = Objects.requireNonNull(ingest, "ingest");
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -39,7 +39,7 @@ public final class StreamIngest {
    * The production wiring: the subscriptions index and dead letters on DynamoDB, wakes registered
    * with the container's scheduler ({@link AwsRuntime}).
    */
-  static StreamIngest fromRuntime(AwsRuntime runtime) {
+  public static StreamIngest fromRuntime(AwsRuntime runtime) {
     return new StreamIngest(
         new DynamoSubscriptions(runtime.client(), runtime.tables()),
         new SchedulerWakeSink(runtime.substrate().scheduler(), runtime.clock()),

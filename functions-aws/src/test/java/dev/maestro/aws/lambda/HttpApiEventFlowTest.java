@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maestro.aws.dynamodb.DynamoDbLocalFixture;
 import dev.maestro.aws.dynamodb.DynamoSubstrate;
+import dev.maestro.aws.local.LambdaEventReader;
 import dev.maestro.core.api.ApiRequest;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.json.Json;
@@ -17,6 +16,7 @@ import dev.maestro.core.lifecycle.ContinuationService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -37,10 +37,6 @@ import org.junit.jupiter.api.Test;
 class HttpApiEventFlowTest {
 
   private static final String CLAIM = ApiGatewayIdentity.DEFAULT_TENANT_CLAIM;
-
-  /** Mirrors the runtime's event deserialization: bean properties, unknown fields ignored. */
-  private static final ObjectMapper EVENTS =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private static DynamoDbLocalFixture dynamo;
   private ApiHandler handler;
@@ -256,7 +252,8 @@ class HttpApiEventFlowTest {
   private static APIGatewayV2HTTPEvent event(String name) {
     try (InputStream in = HttpApiEventFlowTest.class.getResourceAsStream("/events/" + name)) {
       assertThat(in).as(name).isNotNull();
-      return EVENTS.readValue(in, APIGatewayV2HTTPEvent.class);
+      return LambdaEventReader.read(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), APIGatewayV2HTTPEvent.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

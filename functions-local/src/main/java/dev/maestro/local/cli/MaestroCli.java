@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MaestroCli.Version.class,
     description =
-        "Runs Maestro continuations on this machine: the API, a demo, benchmarks and checks.",
+        "Runs Maestro continuations on this machine: the API, a demo, benchmarks, checks and"
+            + " local invocations of cloud functions.",
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
+      InvokeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class MaestroCli implements Runnable {
@@ -29,9 +31,9 @@ public final class MaestroCli implements Runnable {
 
   /** Runs the CLI and returns its exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new MaestroCli())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .execute(args);
+    var cli = new CommandLine(new MaestroCli());
+    InvokeCommand.addClouds(cli.getSubcommands().get("invoke"));
+    return cli.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
   @Override

@@ -38,7 +38,7 @@ class MaestroCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"serve", "demo", "token", "events", "doctor", "bench"})
+  @ValueSource(strings = {"serve", "demo", "token", "events", "doctor", "bench", "invoke"})
   void givenAnyCommand_whenAskedForHelp_thenItPrintsItsUsageAndSucceeds(String command) {
     Run r = run(command, "--help");
 
@@ -51,7 +51,7 @@ class MaestroCliTest {
     Run r = run();
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("serve", "demo", "token", "events", "doctor", "bench");
+    assertThat(r.out()).contains("serve", "demo", "token", "events", "doctor", "bench", "invoke");
   }
 
   @Test
