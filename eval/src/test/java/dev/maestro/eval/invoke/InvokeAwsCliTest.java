@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.aws.local.LocalInvoke;
 import dev.maestro.core.json.Json;
-import dev.maestro.local.cli.MaestroCli;
-import java.io.ByteArrayOutputStream;
+import dev.maestro.local.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,37 +27,12 @@ class InvokeAwsCliTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {
-    JsonNode json() {
-      return Json.tree(out);
-    }
-  }
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    var outBytes = new ByteArrayOutputStream();
-    var errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int exit = MaestroCli.run(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   /** {@code maestro invoke aws FUNCTION EVENT --data-dir DIR/data [extra...]}. */
-  private Run invoke(String function, Path event, String... extra) {
+  private CliRun invoke(String function, Path event, String... extra) {
     var args = new ArrayList<>(List.of("invoke", "aws", function, event.toString()));
     args.addAll(List.of("--data-dir", dir.resolve("data").toString()));
     args.addAll(List.of(extra));
-    return run(args.toArray(String[]::new));
+    return CliRun.of(args.toArray(String[]::new));
   }
 
   private Path write(String name, String json) throws IOException {
@@ -86,11 +58,11 @@ class InvokeAwsCliTest {
             "create.json",
             event("create-continuation.json").replace("\\\"PT1H\\\"", "\\\"PT30S\\\""));
 
-    Run created = invoke("api", create);
+    CliRun created = invoke("api", create);
 
     assertThat(created.exit()).as(created.err()).isZero();
-    assertThat(created.json().path("statusCode").asInt()).isEqualTo(201);
-    JsonNode body = Json.tree(created.json().path("body").asText());
+    assertThat(Json.tree(created.out()).path("statusCode").asInt()).isEqualTo(201);
+    JsonNode body = Json.tree(Json.tree(created.out()).path("body").asText());
     String id = body.path("id").asText();
     assertThat(id).isNotBlank();
     assertThat(body.path("goalFrame").path("parameters").path("sleep").asText()).isEqualTo("PT30S");
@@ -103,38 +75,39 @@ class InvokeAwsCliTest {
             {"tenant": "acme", "continuation_id": "%s",
              "wake": {"id": "start", "kind": "timer", "channel": "start", "at": "%s"}}"""
                 .formatted(id, wakeAt.asText()));
-    Run tick = invoke("tick", request, "--no-wait");
+    CliRun tick = invoke("tick", request, "--no-wait");
 
     assertThat(tick.exit()).as(tick.err()).isZero();
-    assertThat(tick.json().path("status").asText()).isEqualTo("SUCCEEDED");
-    assertThat(tick.json().path("path").toString()).contains("\"WaitForTimer\"", "\"Done\"");
-    assertThat(tick.json().path("output").path("persisted").path("status").asText())
+    assertThat(Json.tree(tick.out()).path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(Json.tree(tick.out()).path("path").toString())
+        .contains("\"WaitForTimer\"", "\"Done\"");
+    assertThat(Json.tree(tick.out()).path("output").path("persisted").path("status").asText())
         .isEqualTo("COMPLETED");
     assertThat(tick.err()).contains("waiting until").contains("--no-wait");
 
-    Run get = invoke("api", getEvent(id));
+    CliRun get = invoke("api", getEvent(id));
 
     assertThat(get.exit()).as(get.err()).isZero();
-    assertThat(get.json().path("statusCode").asInt()).isEqualTo(200);
-    JsonNode view = Json.tree(get.json().path("body").asText());
+    assertThat(Json.tree(get.out()).path("statusCode").asInt()).isEqualTo(200);
+    JsonNode view = Json.tree(Json.tree(get.out()).path("body").asText());
     assertThat(view.path("continuation").path("status").asText()).isEqualTo("COMPLETED");
 
-    Run elsewhere =
-        run(
+    CliRun elsewhere =
+        CliRun.of(
             "invoke",
             "aws",
             "api",
             getEvent(id).toString(),
             "--data-dir",
             dir.resolve("other").toString());
-    assertThat(elsewhere.json().path("statusCode").asInt())
+    assertThat(Json.tree(elsewhere.out()).path("statusCode").asInt())
         .as("another data directory has its own tables")
         .isEqualTo(404);
   }
 
   @Test
   void givenAnUnknownFunction_whenInvoked_thenItFailsWithTheListOfFunctions() {
-    Run r = run("invoke", "aws", "nope", "event.json");
+    CliRun r = CliRun.of("invoke", "aws", "nope", "event.json");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -144,7 +117,7 @@ class InvokeAwsCliTest {
 
   @Test
   void givenAnUnknownCloud_whenInvoked_thenItFailsNamingTheClouds() {
-    Run r = run("invoke", "gcp", "api", "event.json");
+    CliRun r = CliRun.of("invoke", "gcp", "api", "event.json");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("no cloud 'gcp'").contains("aws");
@@ -154,13 +127,13 @@ class InvokeAwsCliTest {
   void givenAnyLevel_whenAskedForHelp_thenTheFunctionsAreListed() {
     for (String[] args :
         List.of(new String[] {"invoke", "--help"}, new String[] {"invoke", "aws", "--help"})) {
-      Run r = run(args);
+      CliRun r = CliRun.of(args);
 
       assertThat(r.exit()).isZero();
       assertThat(r.out()).contains(LocalInvoke.functions().keySet());
       assertThat(r.out()).contains(LocalInvoke.functions().get("tick"));
     }
-    Run function = run("invoke", "aws", "tick", "--help");
+    CliRun function = CliRun.of("invoke", "aws", "tick", "--help");
     assertThat(function.exit()).isZero();
     assertThat(function.out())
         .contains("Usage: maestro invoke aws tick")
@@ -172,7 +145,7 @@ class InvokeAwsCliTest {
       throws IOException {
     Path malformed = write("malformed.json", "{\"version\": \"2.0\",\n \"rawPath\": }");
 
-    Run r = invoke("api", malformed);
+    CliRun r = invoke("api", malformed);
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -181,11 +154,11 @@ class InvokeAwsCliTest {
         .contains("not valid JSON")
         .contains("line 2");
 
-    Run missing = invoke("api", dir.resolve("absent.json"));
+    CliRun missing = invoke("api", dir.resolve("absent.json"));
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("absent.json").contains("does not exist");
 
-    Run wrongShape = invoke("tick", write("not-a-request.json", "{\"tenant\": \"acme\"}"));
+    CliRun wrongShape = invoke("tick", write("not-a-request.json", "{\"tenant\": \"acme\"}"));
     assertThat(wrongShape.exit()).isEqualTo(2);
     assertThat(wrongShape.err()).contains("not-a-request.json").contains("TickRequest");
   }
@@ -195,10 +168,11 @@ class InvokeAwsCliTest {
     // A payload format 1.0 shaped event: the handler refuses it as a misconfigured integration.
     Path format1 = write("format1.json", "{\"rawPath\": \"/continuations\"}");
 
-    Run r = invoke("api", format1);
+    CliRun r = invoke("api", format1);
 
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
-    assertThat(r.json().path("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
-    assertThat(r.json().path("errorMessage").asText()).contains("payload format 2.0");
+    assertThat(Json.tree(r.out()).path("errorType").asText())
+        .isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(Json.tree(r.out()).path("errorMessage").asText()).contains("payload format 2.0");
   }
 }

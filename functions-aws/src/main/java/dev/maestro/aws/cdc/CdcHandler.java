@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import dev.maestro.aws.lambda.AwsRuntime;
+import dev.maestro.aws.lambda.HandlerLog;
 import dev.maestro.aws.streams.DeadLetter;
 import dev.maestro.aws.streams.DeadLetters;
 import dev.maestro.aws.streams.DynamoDeadLetters;
@@ -103,7 +104,7 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
                   String.valueOf(notAnEvent.getMessage())));
           continue;
         } catch (RuntimeException storeFailed) {
-          log(context, sequence, storeFailed);
+          HandlerLog.retrying(context, SOURCE, sequence, storeFailed);
           failed = sequence;
           break;
         }
@@ -112,7 +113,7 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
         indexer.apply(envelope);
         rows.addAll(FactRows.rows(envelope));
       } catch (RuntimeException transientFailure) {
-        log(context, sequence, transientFailure);
+        HandlerLog.retrying(context, SOURCE, sequence, transientFailure);
         failed = sequence;
         break;
       }
@@ -122,7 +123,7 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
         facts.put(rows);
       } catch (RuntimeException sinkFailed) {
         String first = records.get(0).getDynamodb().getSequenceNumber();
-        log(context, first, sinkFailed);
+        HandlerLog.retrying(context, SOURCE, first, sinkFailed);
         failed = first;
       }
     }
@@ -143,20 +144,5 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
   private Instant created(DynamodbEvent.DynamodbStreamRecord record) {
     var created = record.getDynamodb().getApproximateCreationDateTime();
     return created == null ? clock.instant() : created.toInstant();
-  }
-
-  private static void log(Context context, String sequence, RuntimeException cause) {
-    String line =
-        "maestro cdc: record "
-            + sequence
-            + " left for retry: "
-            + cause.getClass().getSimpleName()
-            + ": "
-            + cause.getMessage();
-    if (context != null && context.getLogger() != null) {
-      context.getLogger().log(line + "\n");
-    } else {
-      System.err.println(line);
-    }
   }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.maestro.aws.lambda.AwsRuntime;
+import dev.maestro.aws.lambda.HandlerLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,7 +58,7 @@ public final class KinesisWakeHandler
       try {
         ingest.accept(SOURCE, sequence, arrived, data, () -> StreamMessages.parse(data, sequence));
       } catch (RuntimeException transientFailure) {
-        HandlerLog.retrying(context, SOURCE, sequence, transientFailure);
+        HandlerLog.retrying(context, "stream " + SOURCE, sequence, transientFailure);
         return new StreamsEventResponse(
             List.of(new StreamsEventResponse.BatchItemFailure(sequence)));
       }

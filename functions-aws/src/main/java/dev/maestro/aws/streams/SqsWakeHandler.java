@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.maestro.aws.lambda.AwsRuntime;
+import dev.maestro.aws.lambda.HandlerLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class SqsWakeHandler implements RequestHandler<SQSEvent, SQSBatchRe
       try {
         ingest.accept(SOURCE, id, sentAt(message), body, () -> StreamMessages.parse(body, id));
       } catch (RuntimeException transientFailure) {
-        HandlerLog.retrying(context, SOURCE, id, transientFailure);
+        HandlerLog.retrying(context, "stream " + SOURCE, id, transientFailure);
         failures.add(new SQSBatchResponse.BatchItemFailure(id));
       }
     }
