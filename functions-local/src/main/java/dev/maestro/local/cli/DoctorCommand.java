@@ -45,6 +45,7 @@ final class DoctorCommand implements Callable<Integer> {
     checks.add(writable("temporary directory", Path.of(System.getProperty("java.io.tmpdir"))));
     checks.add(sqlite());
     checks.add(port());
+    checks.add(node());
     checks.add(env("AWS", "AWS_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"));
     checks.add(env("Azure", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_SUBSCRIPTION_ID"));
     for (Check c : checks) {
@@ -93,6 +94,31 @@ final class DoctorCommand implements Callable<Integer> {
       return new Check(
           Level.WARN, "API port", port + " is in use (another maestro serve?); use serve --port");
     }
+  }
+
+  /**
+   * Node.js and npm run asl-validator, which the test suite uses on the Step Functions definition.
+   */
+  private static Check node() {
+    String name = "Node.js (tests)";
+    try {
+      Process p = new ProcessBuilder("npm", "--version").redirectErrorStream(true).start();
+      boolean done = p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+      String version = new String(p.getInputStream().readAllBytes()).trim();
+      if (done && p.exitValue() == 0)
+        return new Check(
+            Level.OK, name, "npm " + version + " (asl-validator is installed by the tests)");
+      p.destroyForcibly();
+    } catch (IOException e) {
+      // not installed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new Check(
+        Level.WARN,
+        name,
+        "npm not found: running maestro needs none, but ./mvnw verify validates the Step Functions"
+            + " definition with asl-validator from npm; install Node.js 18 or newer");
   }
 
   private static Check env(String cloud, String... names) {
