@@ -1,14 +1,13 @@
 package dev.maestro.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
-import java.util.Arrays;
+import dev.maestro.core.security.VerifiedClaims;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +29,7 @@ public final class ApiGatewayIdentity implements Identity {
   public static final String DEFAULT_TENANT_CLAIM = "custom:tenant";
 
   /** The claim read when the configured tenant claim is absent. */
-  public static final String FALLBACK_TENANT_CLAIM = "tenant";
+  public static final String FALLBACK_TENANT_CLAIM = VerifiedClaims.FALLBACK_TENANT_CLAIM;
 
   private final Map<String, String> claims;
   private final String tenantClaim;
@@ -63,40 +62,7 @@ public final class ApiGatewayIdentity implements Identity {
    */
   @Override
   public Principal authenticate(String authorizationHeader) {
-    if (claims == null) {
-      // A route deployed without the JWT authorizer: nothing was verified, so nobody is let in.
-      throw new UnauthorizedException("the request carries no verified token");
-    }
-    String tenant = claims.get(tenantClaim);
-    String source = tenantClaim;
-    if (tenant == null) {
-      tenant = claims.get(FALLBACK_TENANT_CLAIM);
-      source = FALLBACK_TENANT_CLAIM;
-    }
-    if (tenant == null) {
-      throw new UnauthorizedException(
-          "the token carries no tenant claim ('"
-              + tenantClaim
-              + "' or '"
-              + FALLBACK_TENANT_CLAIM
-              + "')");
-    }
-    // An invalid value is rejected rather than answered from the fallback claim: the configured
-    // claim is authoritative whenever it is present.
-    if (!TenantId.isValid(tenant)) {
-      throw new UnauthorizedException(
-          "the token's '" + source + "' claim is not a valid tenant id");
-    }
-    String subject = claims.get("sub");
-    if (subject == null || subject.isBlank()) {
-      throw new UnauthorizedException("the token carries no subject");
-    }
-    return new Principal(TenantId.of(tenant), subject, scopes(claims.get("scope")));
-  }
-
-  private static Set<String> scopes(String scope) {
-    if (scope == null || scope.isBlank()) return Set.of();
-    return Arrays.stream(scope.strip().split("\\s+")).collect(Collectors.toUnmodifiableSet());
+    return VerifiedClaims.principal(claims, tenantClaim, List.of("sub"), List.of("scope"));
   }
 
   private static Map<String, String> withoutNulls(Map<String, String> claims) {
@@ -106,8 +72,6 @@ public final class ApiGatewayIdentity implements Identity {
   }
 
   static String requireName(String tenantClaim) {
-    if (tenantClaim == null || tenantClaim.isBlank())
-      throw new IllegalArgumentException("the tenant claim name must not be blank");
-    return tenantClaim;
+    return VerifiedClaims.requireName(tenantClaim);
   }
 }

@@ -1,0 +1,44 @@
+package dev.maestro.azure.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosAsyncDatabase;
+import com.azure.cosmos.models.CosmosContainerProperties;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Creates the database and containers {@link CosmosSubstrate} expects, each partitioned on {@code
+ * /pk}, where they are missing (for tests and local runs; deployments create them with their
+ * infrastructure code). Idempotent.
+ */
+public final class CosmosSchema {
+
+  /** The partition key path of every container. */
+  public static final String PARTITION_KEY_PATH = "/pk";
+
+  private CosmosSchema() {}
+
+  /** Creates whatever of {@code containers} is missing; leaves existing ones as they are. */
+  public static void createIfMissing(CosmosAsyncClient client, CosmosContainers containers) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(containers, "containers");
+    Docs.call(
+        "creating the database " + containers.database(),
+        () -> client.createDatabaseIfNotExists(containers.database()).block());
+    CosmosAsyncDatabase database = client.getDatabase(containers.database());
+    for (String name :
+        List.of(
+            containers.continuations(),
+            containers.events(),
+            containers.idempotency(),
+            containers.timers())) {
+      Docs.call(
+          "creating the container " + name,
+          () ->
+              database
+                  .createContainerIfNotExists(
+                      new CosmosContainerProperties(name, PARTITION_KEY_PATH))
+                  .block());
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.maestro.azure.functions;
+
+import com.azure.cosmos.ConsistencyLevel;
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.microsoft.durabletask.DurableTaskClient;
+import dev.maestro.azure.cosmos.CosmosContainers;
+import dev.maestro.azure.cosmos.CosmosSubstrate;
+import dev.maestro.azure.durable.ContinuationReader;
+import dev.maestro.azure.durable.DurableScheduler;
+import dev.maestro.azure.durable.TickActivities;
+import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.error.UnauthorizedException;
+import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.security.Identity;
+import dev.maestro.core.substrate.Observability;
+import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.tick.Recipes;
+import dev.maestro.core.tick.TickEngine;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What every Maestro function of one Functions app instance shares, built once: the Cosmos DB
+ * substrate and clock, from which the API router (per request, with its Durable client) and the
+ * tick activity are made. Environment: see {@link #fromEnvironment}.
+ */
+public final class AzureRuntime {
+
+  /** A tick's lease: longer than an activity's timeout. */
+  public static final Duration LEASE_TTL = Duration.ofMinutes(2);
+
+  /** Refuses every caller: the router's own identity is never the one used here. */
+  static final Identity NO_DIRECT_CALLERS =
+      header -> {
+        throw new UnauthorizedException("callers are authenticated by App Service authentication");
+      };
+
+  private final CosmosSubstrate cosmos;
+  private final Substrate substrate;
+  private final Clock clock;
+  private final String holder = "azure:" + UUID.randomUUID();
+
+  /**
+   * A runtime over {@code cosmos}. Its own scheduler is the timer ledger alone: what the tick
+   * activity registers (the next timer) is delivered by the orchestration's durable timer. Requests
+   * that must reach an orchestration use {@link #router(DurableTaskClient)}.
+   */
+  public AzureRuntime(CosmosSubstrate cosmos, Clock clock) {
+    this.cosmos = Objects.requireNonNull(cosmos, "cosmos");
+    this.substrate = cosmos.substrate();
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private static volatile AzureRuntime container;
+
+  /**
+   * The app instance's runtime, built on first use from the process environment. A configuration
+   * error is thrown to every caller (and retried), naming what is missing.
+   */
+  public static AzureRuntime container() {
+    AzureRuntime runtime = container;
+    if (runtime != null) return runtime;
+    synchronized (AzureRuntime.class) {
+      if (container == null) container = fromEnvironment(System.getenv());
+      return container;
+    }
+  }
+
+  /**
+   * Builds the runtime from {@code env}; a missing variable is named in the error.
+   *
+   * <ul>
+   *   <li>{@code MAESTRO_COSMOS_ENDPOINT}, {@code MAESTRO_COSMOS_KEY} (required): the account.
+   *   <li>{@code MAESTRO_COSMOS_DATABASE} (default {@code maestro}), {@code
+   *       MAESTRO_CONTAINER_PREFIX} (default empty): where the containers are.
+   *   <li>{@code MAESTRO_TENANT_CLAIM}: see {@link EasyAuthIdentity}.
+   * </ul>
+   */
+  static AzureRuntime fromEnvironment(Map<String, String> env) {
+    CosmosAsyncClient client =
+        new CosmosClientBuilder()
+            .endpoint(required(env, "MAESTRO_COSMOS_ENDPOINT", "the Cosmos DB account endpoint"))
+            .key(required(env, "MAESTRO_COSMOS_KEY", "the Cosmos DB account key"))
+            .consistencyLevel(ConsistencyLevel.STRONG)
+            .contentResponseOnWriteEnabled(true)
+            .buildAsyncClient();
+    var containers =
+        new CosmosContainers(
+            env.getOrDefault("MAESTRO_COSMOS_DATABASE", "maestro"),
+            env.getOrDefault("MAESTRO_CONTAINER_PREFIX", ""));
+    return new AzureRuntime(new CosmosSubstrate(client, containers), Clock.systemUTC());
+  }
+
+  private static String required(Map<String, String> env, String name, String what) {
+    String value = env.get(name);
+    if (value == null || value.isBlank())
+      throw new IllegalStateException(name + " must be set: " + what);
+    return value;
+  }
+
+  /** The ports, with the timer ledger as the scheduler (activities). */
+  public Substrate substrate() {
+    return substrate;
+  }
+
+  /**
+   * The API router for one request, whose wakes reach orchestrations through {@code client} (the
+   * request's Durable client binding): a create starts the continuation's orchestration, a signal
+   * or kill raises its {@code wake} event. Callers authenticate per request ({@link
+   * EasyAuthIdentity}).
+   */
+  public ApiRouter router(DurableTaskClient client) {
+    var scheduler = new DurableScheduler(cosmos.timers(), client, clock);
+    var withDurable =
+        new Substrate(
+            substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
+    var service = new ContinuationService(withDurable, clock, new SecureRandom());
+    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
+  }
+
+  /** The {@code tick} activity over this runtime. */
+  public TickActivities tickActivities() {
+    return new TickActivities(this::tickEngine, ContinuationReader.of(substrate), clock);
+  }
+
+  /** A tick engine over this runtime with the built-in recipes. */
+  public TickEngine tickEngine() {
+    return new TickEngine(
+        substrate,
+        Recipes.builtIn(),
+        clock,
+        holder,
+        LEASE_TTL,
+        Observability.NONE,
+        new SecureRandom());
+  }
+
+  /** The JWT claim naming the tenant: {@code MAESTRO_TENANT_CLAIM}, or the default. */
+  static String tenantClaim(Map<String, String> env) {
+    String claim = env.get("MAESTRO_TENANT_CLAIM");
+    return claim == null || claim.isBlank() ? EasyAuthIdentity.DEFAULT_TENANT_CLAIM : claim;
+  }
+}

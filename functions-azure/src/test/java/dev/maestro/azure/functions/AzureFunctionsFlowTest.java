@@ -1,0 +1,378 @@
+package dev.maestro.azure.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.HttpStatusType;
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationStatusQuery;
+import com.microsoft.durabletask.OrchestrationStatusQueryResult;
+import com.microsoft.durabletask.PurgeInstanceCriteria;
+import com.microsoft.durabletask.PurgeResult;
+import dev.maestro.azure.cosmos.CosmosEmulator;
+import dev.maestro.azure.cosmos.CosmosSubstrate;
+import dev.maestro.azure.durable.ContinuationOrchestrator;
+import dev.maestro.azure.durable.OrchestrationInput;
+import dev.maestro.azure.durable.TickActivityInput;
+import dev.maestro.azure.durable.TickActivityResult;
+import dev.maestro.core.json.Json;
+import dev.maestro.core.wake.Wake;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A continuation's life through the Azure functions over the Cosmos DB substrate on the npm
+ * emulator: the HTTP API function (Functions' own request and response types, App Service
+ * authentication's principal header) creates it and starts its orchestration through the Durable
+ * client; the {@code tick} activity runs real ticks; a signal and a kill become {@code wake}
+ * events. The Durable client is a recording stand-in for the Durable Task backend (no host runs
+ * here): what is asserted is what the functions ask of it, in its own API; the orchestrations
+ * themselves are replayed in {@code ContinuationOrchestratorTest}.
+ */
+class AzureFunctionsFlowTest {
+
+  private static CosmosEmulator cosmos;
+
+  private final RecordingDurableClient durable = new RecordingDurableClient();
+  private AzureRuntime runtime;
+  private HttpApiFunction api;
+
+  @BeforeAll
+  static void startCosmos() {
+    cosmos = CosmosEmulator.start();
+  }
+
+  @AfterAll
+  static void stopCosmos() {
+    if (cosmos != null) cosmos.close();
+  }
+
+  @BeforeEach
+  void wire() {
+    runtime =
+        new AzureRuntime(
+            new CosmosSubstrate(cosmos.client(), cosmos.freshContainers("flow")),
+            Clock.systemUTC());
+    api = new HttpApiFunction(runtime::router, EasyAuthIdentity.DEFAULT_TENANT_CLAIM);
+  }
+
+  private static String principal(String tenant) {
+    return EasyAuthIdentity.encode(
+        Map.of(
+            "http://schemas.microsoft.com/identity/claims/objectidentifier", "oid-alice",
+            "maestro_tenant", tenant,
+            "http://schemas.microsoft.com/identity/claims/scope", "continuations.write"));
+  }
+
+  private HttpResponseMessage call(String method, String path, String body, String principal) {
+    var headers = new HashMap<String, String>();
+    headers.put("content-type", "application/json");
+    if (principal != null) headers.put("x-ms-client-principal", principal);
+    var request =
+        new FakeRequest(
+            HttpMethod.valueOf(method),
+            URI.create("https://maestro.azurewebsites.net" + path),
+            headers,
+            body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    return api.run(request, contextFor(durable), null);
+  }
+
+  private static JsonNode json(HttpResponseMessage response) {
+    return Json.tree(new String((byte[]) response.getBody(), StandardCharsets.UTF_8));
+  }
+
+  private static final String CREATE =
+      """
+      {"objective": "Evidence brief on choline", "budget": {"maxUsd": 1},
+       "parameters": {"sleep": "PT1H"}}""";
+
+  @Test
+  void
+      givenAnAuthenticatedCreate_whenHandled_thenTheContinuationIsStoredAndItsOrchestrationStarted() {
+    HttpResponseMessage created = call("POST", "/continuations", CREATE, principal("acme"));
+
+    assertThat(created.getStatusCode()).as(json(created).toString()).isEqualTo(201);
+    String id = json(created).path("id").asText();
+    assertThat(durable.started).hasSize(1);
+    NewOrchestrationInstanceOptions start = durable.started.getFirst();
+    assertThat(durable.startedNames).containsExactly(ContinuationOrchestrator.NAME);
+    assertThat(start.getInstanceId()).isEqualTo(id);
+    OrchestrationInput input = OrchestrationInput.fromJson((String) start.getInput());
+    assertThat(input.tenant()).isEqualTo("acme");
+    assertThat(input.pending()).extracting(Wake::id).containsExactly("start");
+
+    HttpResponseMessage read = call("GET", "/continuations/" + id, null, principal("acme"));
+    assertThat(read.getStatusCode()).isEqualTo(200);
+    assertThat(call("GET", "/continuations/" + id, null, principal("globex")).getStatusCode())
+        .as("another tenant")
+        .isEqualTo(404);
+  }
+
+  @Test
+  void givenNoOrABadPrincipal_whenCalled_then401AndNothingIsStarted() {
+    assertThat(call("POST", "/continuations", CREATE, null).getStatusCode()).isEqualTo(401);
+    assertThat(call("POST", "/continuations", CREATE, "%%%not-base64").getStatusCode())
+        .isEqualTo(401);
+    String noTenant =
+        EasyAuthIdentity.encode(
+            Map.of("http://schemas.microsoft.com/identity/claims/objectidentifier", "oid-1"));
+    HttpResponseMessage refused = call("POST", "/continuations", CREATE, noTenant);
+    assertThat(refused.getStatusCode()).isEqualTo(401);
+    assertThat(refused.getHeader("Content-Type")).contains("application/problem+json");
+    assertThat(durable.started).isEmpty();
+  }
+
+  @Test
+  void givenABadBody_whenCreating_then400NamingTheFieldAndNothingIsStarted() {
+    HttpResponseMessage bad =
+        call("POST", "/continuations", "{\"budget\": {\"maxUsd\": 1}}", principal("acme"));
+
+    assertThat(bad.getStatusCode()).isEqualTo(400);
+    assertThat(json(bad).toString()).contains("/objective");
+    assertThat(durable.started).isEmpty();
+  }
+
+  @Test
+  void
+      givenAStartedContinuation_whenTheTickActivityRunsAndASignalArrives_thenTheSignalIsRaisedAsAWakeEvent() {
+    String id = json(call("POST", "/continuations", CREATE, principal("acme"))).path("id").asText();
+    OrchestrationInput input =
+        OrchestrationInput.fromJson((String) durable.started.getFirst().getInput());
+
+    // the orchestration's first activity, run for real over Cosmos
+    String result =
+        runtime
+            .tickActivities()
+            .tickJson(new TickActivityInput("acme", id, input.pending().getFirst()).toJson());
+    TickActivityResult tick = TickActivityResult.fromJson(result);
+    assertThat(tick.status()).isEqualTo("SLEEPING");
+    assertThat(tick.nextTimer()).isNotNull();
+    assertThat(Duration.between(java.time.Instant.now(), tick.nextTimer().at()))
+        .isGreaterThan(Duration.ofMinutes(59));
+
+    HttpResponseMessage signal =
+        call(
+            "POST",
+            "/continuations/" + id + "/signals",
+            "{\"kind\": \"approve\", \"body\": {\"note\": \"go\"}}",
+            principal("acme"));
+    assertThat(signal.getStatusCode()).isEqualTo(202);
+    assertThat(durable.raised).hasSize(1);
+    assertThat(durable.raised.getFirst().get("instance")).isEqualTo(id);
+    assertThat(durable.raised.getFirst().get("event"))
+        .isEqualTo(ContinuationOrchestrator.WAKE_EVENT);
+    Wake raised = Json.read(durable.raised.getFirst().get("payload"), Wake.class);
+    assertThat(raised.channel()).isEqualTo("approve");
+
+    // the kill goes the same way, and its tick ends the continuation
+    assertThat(call("DELETE", "/continuations/" + id, null, principal("acme")).getStatusCode())
+        .isEqualTo(202);
+    Wake kill = Json.read(durable.raised.getLast().get("payload"), Wake.class);
+    TickActivityResult killed =
+        TickActivityResult.fromJson(
+            runtime.tickActivities().tickJson(new TickActivityInput("acme", id, kill).toJson()));
+    assertThat(killed.terminal()).isTrue();
+    assertThat(killed.status()).isEqualTo("KILLED");
+  }
+
+  /** A Functions HTTP request as the worker hands it over. */
+  private record FakeRequest(HttpMethod method, URI uri, Map<String, String> headers, byte[] body)
+      implements HttpRequestMessage<Optional<byte[]>> {
+    @Override
+    public URI getUri() {
+      return uri;
+    }
+
+    @Override
+    public HttpMethod getHttpMethod() {
+      return method;
+    }
+
+    @Override
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public Map<String, String> getQueryParameters() {
+      return Map.of();
+    }
+
+    @Override
+    public Optional<byte[]> getBody() {
+      return Optional.ofNullable(body);
+    }
+
+    @Override
+    public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {
+      return new Response.Builder(status);
+    }
+
+    @Override
+    public HttpResponseMessage.Builder createResponseBuilder(HttpStatusType status) {
+      return new Response.Builder(status);
+    }
+  }
+
+  private record Response(HttpStatusType status, Map<String, String> headers, Object body)
+      implements HttpResponseMessage {
+    @Override
+    public HttpStatusType getStatus() {
+      return status;
+    }
+
+    @Override
+    public String getHeader(String key) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(key))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(null);
+    }
+
+    @Override
+    public Object getBody() {
+      return body;
+    }
+
+    static final class Builder implements HttpResponseMessage.Builder {
+      private HttpStatusType status;
+      private final Map<String, String> headers = new HashMap<>();
+      private Object body;
+
+      Builder(HttpStatusType status) {
+        this.status = status;
+      }
+
+      @Override
+      public HttpResponseMessage.Builder status(HttpStatusType status) {
+        this.status = status;
+        return this;
+      }
+
+      @Override
+      public HttpResponseMessage.Builder header(String key, String value) {
+        headers.put(key, value);
+        return this;
+      }
+
+      @Override
+      public HttpResponseMessage.Builder body(Object body) {
+        this.body = body;
+        return this;
+      }
+
+      @Override
+      public HttpResponseMessage build() {
+        return new Response(status, Map.copyOf(headers), body);
+      }
+    }
+  }
+
+  private static com.microsoft.durabletask.azurefunctions.DurableClientContext contextFor(
+      DurableTaskClient client) {
+    return new com.microsoft.durabletask.azurefunctions.DurableClientContext() {
+      @Override
+      public DurableTaskClient getClient() {
+        return client;
+      }
+    };
+  }
+
+  /** Records what the functions ask of the Durable Task backend, in its client API. */
+  static final class RecordingDurableClient extends DurableTaskClient {
+    final List<NewOrchestrationInstanceOptions> started = new ArrayList<>();
+    final List<String> startedNames = new ArrayList<>();
+    final List<Map<String, String>> raised = new ArrayList<>();
+
+    @Override
+    public String scheduleNewOrchestrationInstance(
+        String name, NewOrchestrationInstanceOptions options) {
+      startedNames.add(name);
+      started.add(options);
+      return options.getInstanceId();
+    }
+
+    @Override
+    public void raiseEvent(String instanceId, String eventName, Object payload) {
+      raised.add(Map.of("instance", instanceId, "event", eventName, "payload", (String) payload));
+    }
+
+    @Override
+    public OrchestrationMetadata getInstanceMetadata(String instanceId, boolean inputs) {
+      throw new UnsupportedOperationException("not used by the functions");
+    }
+
+    @Override
+    public OrchestrationMetadata waitForInstanceStart(String id, Duration t, boolean inputs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public OrchestrationMetadata waitForInstanceCompletion(String id, Duration t, boolean inputs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void terminate(String instanceId, Object output) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public OrchestrationStatusQueryResult queryInstances(OrchestrationStatusQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void createTaskHub(boolean recreateIfExists) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void deleteTaskHub() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PurgeResult purgeInstance(String instanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PurgeResult purgeInstances(PurgeInstanceCriteria criteria) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String restartInstance(String instanceId, boolean restartWithNewInstanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void suspendInstance(String instanceId, String reason) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void resumeInstance(String instanceId, String reason) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
