@@ -15,6 +15,7 @@ import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.tick.TickEngine;
 import java.security.SecureRandom;
@@ -40,7 +41,7 @@ public final class AzureRuntime {
         throw new UnauthorizedException("callers are authenticated by App Service authentication");
       };
 
-  private final CosmosSubstrate cosmos;
+  private final TimerQueue ledger;
   private final Substrate substrate;
   private final Clock clock;
   private final String holder = "azure:" + UUID.randomUUID();
@@ -51,8 +52,19 @@ public final class AzureRuntime {
    * that must reach an orchestration use {@link #router(DurableTaskClient)}.
    */
   public AzureRuntime(CosmosSubstrate cosmos, Clock clock) {
-    this.cosmos = Objects.requireNonNull(cosmos, "cosmos");
-    this.substrate = cosmos.substrate();
+    this(cosmos.substrate(), cosmos.timers(), clock);
+  }
+
+  /**
+   * A runtime over any substrate (the local invocation runs the functions on the embedded store):
+   * {@code ledger} is its timer table, used as the scheduler by activities and under the Durable
+   * scheduler by requests.
+   */
+  public AzureRuntime(Substrate substrate, TimerQueue ledger, Clock clock) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.substrate =
+        new Substrate(
+            substrate.continuations(), substrate.events(), ledger, substrate.idempotency());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -115,7 +127,7 @@ public final class AzureRuntime {
    * EasyAuthIdentity}).
    */
   public ApiRouter router(DurableTaskClient client) {
-    var scheduler = new DurableScheduler(cosmos.timers(), client, clock);
+    var scheduler = new DurableScheduler(ledger, client, clock);
     var withDurable =
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
