@@ -8,7 +8,8 @@
  * the key): its continuation document (snapshot, lease, log head, the spawn event), its event
  * documents (id the zero-padded sequence) and its timer registrations. Hierarchical (MultiHash)
  * partition keys {@code [/tenant, /continuationId]} would let a tenant's data be addressed as a
- * prefix, but the emulator the tests run on does not serve them, so one synthetic key is used.
+ * prefix; they are not used because the emulator the tests run on is not known to serve them (not
+ * tried), so one synthetic key is used.
  *
  * <h2>The fence</h2>
  *
