@@ -28,7 +28,8 @@ class BenchmarksTest {
   @Test
   void givenTheServiceRegistry_whenLoaded_thenEveryBenchmarkIsFound() {
     assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
-        .containsExactlyInAnyOrder("append", "lifecycle", "wake", "dynamodb-append", "coldstart");
+        .containsExactlyInAnyOrder(
+            "append", "lifecycle", "wake", "dynamodb-append", "coldstart", "kernel");
   }
 
   @Test
@@ -70,6 +71,17 @@ class BenchmarksTest {
 
     assertThat(figures(r, "latency_from_due_time")).containsEntry("count", 100L);
     assertThat(r).containsEntry("events", 100L);
+  }
+
+  @Test
+  void givenASmallKernelRun_whenMeasured_thenEveryDecisionIsTimed() {
+    Map<String, Object> r =
+        new KernelBenchmark()
+            .run(dir, Map.of("decisions", "2000", "warmup", "200", "inputs", "500"), quiet);
+
+    assertThat(r).containsEntry("decisions", 2000).containsEntry("distinct_inputs", 500);
+    assertThat(figures(r, "latency")).containsEntry("count", 2000L);
+    assertThat((Long) r.get("decisions_per_second")).isPositive();
   }
 
   @Test

@@ -3,17 +3,24 @@ package dev.maestro.core.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.GoalFrame;
+import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.MaestroException;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.lifecycle.CreateResult;
+import dev.maestro.core.policy.Decision;
+import dev.maestro.core.policy.DecisionInput;
+import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.PolicyKernel;
+import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.tick.Recipes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +32,9 @@ import java.util.TreeSet;
 
 /**
  * The HTTP API without a server: routes a transport-neutral {@link ApiRequest} to the {@link
- * ContinuationService} and renders the result or the failure ({@code application/problem+json}).
- * The local server, API Gateway handlers and Azure HTTP triggers all delegate here, so the API
- * behaves identically everywhere.
+ * ContinuationService} (or, for {@code POST /decide}, the {@link PolicyKernel}) and renders the
+ * result or the failure ({@code application/problem+json}). The local server, API Gateway handlers
+ * and Azure HTTP triggers all delegate here, so the API behaves identically everywhere.
  *
  * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated in
  * full before any write, so a rejected request changes nothing; no input produces a 5xx (an
@@ -92,12 +99,15 @@ public final class ApiRouter {
               Set.of("after", "limit"),
               ApiRouter::events),
           new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
+          new Endpoint("POST", "/decide", true, Set.of(), ApiRouter::decide),
           new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
           new Endpoint("GET", "/health", false, Set.of(), ApiRouter::health));
 
   private final ContinuationService service;
   private final Identity identity;
   private final GoalFrameParser goalFrames;
+  private final PolicyStore policies;
+  private final Clock clock;
   private final byte[] openApiDocument;
 
   /**
@@ -107,9 +117,26 @@ public final class ApiRouter {
    * @throws IllegalStateException if the OpenAPI document is missing from the class path
    */
   public ApiRouter(ContinuationService service, Identity identity, Recipes recipes) {
+    this(service, identity, recipes, new InMemoryPolicyStore(), Clock.systemUTC());
+  }
+
+  /**
+   * A router that also answers {@code POST /decide} with the tenant policies in {@code policies},
+   * deciding at {@code clock}'s time unless a request gives its own {@code now}.
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(
+      ContinuationService service,
+      Identity identity,
+      Recipes recipes,
+      PolicyStore policies,
+      Clock clock) {
     this.service = Objects.requireNonNull(service, "service");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.goalFrames = new GoalFrameParser(recipes);
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.openApiDocument = loadOpenApi();
   }
 
@@ -241,6 +268,20 @@ public final class ApiRouter {
     v.throwIfAny();
     String sid = service.signal(call.caller(), id(call), signal.kind(), signal.body(), key);
     return accepted(id(call), sid, signal.kind());
+  }
+
+  /** A pure function call: decides and answers; nothing is recorded (the tick records). */
+  private ApiResponse decide(Call call) {
+    String mediaTypeProblem = mediaTypeProblem(call.request());
+    if (mediaTypeProblem != null)
+      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    Violations v = call.violations();
+    TenantId tenant = call.caller().tenant();
+    DecisionInput input =
+        DecisionInputParser.parse(body(call.request(), v), tenant, clock.instant(), v);
+    v.throwIfAny();
+    Decision decision = PolicyKernel.decide(input, policies.policyFor(tenant));
+    return ApiResponse.json(200, decision).withHeader("Cache-Control", "no-store");
   }
 
   private ApiResponse kill(Call call) {

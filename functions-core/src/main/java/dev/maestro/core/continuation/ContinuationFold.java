@@ -92,6 +92,7 @@ public final class ContinuationFold {
         next.remember(w.wakeId());
       }
       case EventPayload.ModelCall m -> {}
+      case EventPayload.Decided d -> {}
       case EventPayload.ToolCall t -> {}
       case EventPayload.Published p -> {}
       case EventPayload.Forked f -> next.lineage = state.lineage().withChild(f.child());

@@ -233,4 +233,33 @@ public sealed interface EventPayload {
       return EventType.COMPLETE;
     }
   }
+
+  /**
+   * The policy kernel decided the next step: {@code action} ({@code proceed}, {@code defer}, {@code
+   * stop}, {@code terminate}), with {@code tier}, {@code runtime} and {@code branch} when it
+   * proceeds, citing {@code ruleIds} under the tenant policy's {@code policyRevision}. Recorded by
+   * the tick; changes no state.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Decided(
+      String action,
+      String tier,
+      Runtime runtime,
+      String branch,
+      boolean approvalRequired,
+      long policyRevision,
+      List<String> ruleIds,
+      String rationale)
+      implements EventPayload {
+    public Decided {
+      Objects.requireNonNull(action, "action");
+      ruleIds = List.copyOf(ruleIds);
+      Objects.requireNonNull(rationale, "rationale");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.DECISION;
+    }
+  }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
-/** The closed set of event types (BRIEF §4, plus {@code complete} per ADR-0002). */
+/**
+ * The closed set of event types (BRIEF §4, plus {@code complete} per ADR-0002 and {@code decision}
+ * for the policy kernel, BRIEF §8).
+ */
 public enum EventType {
   SPAWN("spawn", EventPayload.Spawn.class),
   WAKE("wake", EventPayload.Woken.class),
@@ -18,7 +21,8 @@ public enum EventType {
   BUDGET_CHARGE("budget_charge", EventPayload.BudgetCharged.class),
   HUMAN_SIGNAL("human_signal", EventPayload.HumanSignal.class),
   ERROR("error", EventPayload.Failed.class),
-  COMPLETE("complete", EventPayload.Completed.class);
+  COMPLETE("complete", EventPayload.Completed.class),
+  DECISION("decision", EventPayload.Decided.class);
 
   private final String wire;
   private final Class<? extends EventPayload> payloadType;

@@ -39,6 +39,7 @@ import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.EventType;
 import dev.maestro.core.lease.Lease;
+import dev.maestro.core.policy.PolicyDocument;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
 import java.io.IOException;
@@ -127,7 +128,9 @@ public final class SchemaExporter {
           EventPayload.Slept.class,
           Set.of("workingState"),
           EventPayload.Completed.class,
-          Set.of("workingState"));
+          Set.of("workingState"),
+          EventPayload.Decided.class,
+          Set.of("tier", "runtime", "branch"));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */
   private static final Map<Class<?>, String> STRING_PATTERNS =
@@ -180,7 +183,8 @@ public final class SchemaExporter {
             Continuation.class,
             Wake.class,
             WakeCondition.class,
-            EventEnvelope.class)) {
+            EventEnvelope.class,
+            PolicyDocument.class)) {
       types.put(schemaName(type), type);
     }
     for (EventType type : EventType.values()) {
@@ -486,6 +490,10 @@ public final class SchemaExporter {
         EventEnvelope.class,
         "One event of a continuation's append-only log; hash chains it to "
             + "prevHash (SHA-256 over the canonical JSON of every other field).");
+    d.put(
+        PolicyDocument.class,
+        "A tenant's policy kernel rules (format version 1): tiers, soft cap, tools, forks, "
+            + "approval thresholds and delegation to vendor runtimes.");
     for (EventType type : EventType.values()) {
       d.put(type.payloadType(), "Payload of a " + type.wire() + " event.");
     }

@@ -103,6 +103,7 @@ public final class Tampering {
               g.region(),
               g.recipe(),
               g.parameters());
+      case Runtime runtime -> runtime == Runtime.MAESTRO ? Runtime.AGENTCORE : Runtime.MAESTRO;
       case List<?> list -> {
         var longer = new ArrayList<Object>(list);
         longer.add(OTHER_ID);

@@ -15,6 +15,8 @@ import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.EventType;
 import dev.maestro.core.event.Runtime;
 import dev.maestro.core.lease.Lease;
+import dev.maestro.core.policy.PolicyDocument;
+import dev.maestro.core.policy.Tier;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
 import dev.maestro.core.wake.WakeKind;
@@ -192,6 +194,32 @@ public final class Samples {
         T0.plusSeconds(600));
   }
 
+  /** A policy document with delegation enabled and every list populated. */
+  public static PolicyDocument policyDocument() {
+    return new PolicyDocument(
+        1,
+        TENANT,
+        7,
+        true,
+        new PolicyDocument.Tiers(
+            Tier.SONNET,
+            80_000,
+            Tier.HAIKU,
+            Tier.HAIKU,
+            Tier.HAIKU,
+            Tier.SONNET,
+            Tier.SONNET,
+            Tier.SONNET),
+        new BigDecimal("0.75"),
+        List.of("pubmed.search", "fetch", "web.search"),
+        List.of("web.search"),
+        3,
+        new PolicyDocument.Approval(new BigDecimal("0.50"), new BigDecimal("0.70")),
+        new PolicyDocument.ExternalRuntimes(
+            List.of("standard"), 1800, List.of(Tier.HAIKU, Tier.SONNET), List.of(Tier.SONNET)),
+        45);
+  }
+
   /** One payload of every event type (variants in the order of {@link EventType}). */
   public static Map<EventType, List<EventPayload>> payloads() {
     var payloads = new LinkedHashMap<EventType, List<EventPayload>>();
@@ -289,6 +317,28 @@ public final class Samples {
             new EventPayload.Completed(
                 json("{\"summary\":\"done\",\"confidence\":0.90}"), json("{\"round\":3}")),
             new EventPayload.Completed(json("\"plain text deliverable\""), null)));
+    payloads.put(
+        EventType.DECISION,
+        List.of(
+            new EventPayload.Decided(
+                "proceed",
+                "haiku",
+                Runtime.MAESTRO,
+                "continue",
+                false,
+                3,
+                List.of("gate.open", "route.step_tier", "route.soft_cap_downshift"),
+                "All gates are open. A synthesize step starts at sonnet. Spend passed the soft cap:"
+                    + " downshifted to haiku."),
+            new EventPayload.Decided(
+                "terminate",
+                null,
+                null,
+                null,
+                false,
+                0,
+                List.of("gate.hard_cap"),
+                "Spend $2.00 reached the hard cap of $2.00: publish what exists and terminate.")));
     return payloads;
   }
 
@@ -335,6 +385,7 @@ public final class Samples {
     samples.put("Wake", List.of(wake(), Wake.timer("timer-42", T0)));
     samples.put("WakeCondition", new ArrayList<>(wakeConditions()));
     samples.put("EventEnvelope", new ArrayList<>(envelopes()));
+    samples.put("PolicyDocument", List.of(PolicyDocument.defaults(TENANT), policyDocument()));
     for (var entry : payloads().entrySet()) {
       samples.put(
           SchemaExporter.schemaName(entry.getKey().payloadType()),

@@ -37,6 +37,13 @@ final class EventFormat {
       case EventPayload.Published p -> "to " + p.tag();
       case EventPayload.Forked f -> "child " + f.child();
       case EventPayload.Merged m -> m.sources().size() + " sources via " + m.mergeFunction();
+      case EventPayload.Decided d ->
+          d.action()
+              + (d.tier() == null
+                  ? ""
+                  : " " + d.tier() + " on " + d.runtime().wire() + " -> " + d.branch())
+              + " "
+              + d.ruleIds();
     };
   }
 

@@ -224,6 +224,11 @@ class OpenApiDocumentTest {
 
     Response created = api.postJson("/continuations", api.token("acme"), goalExample.toString());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+    JsonNode decideExample = doc.at("/components/schemas/DecideRequest/example");
+    assertValid(schema("#/components/schemas/DecideRequest"), decideExample, "decide example");
+    Response decided = api.postJson("/decide", api.token("acme"), decideExample.toString());
+    assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
   }
 
   @Test
@@ -294,6 +299,18 @@ class OpenApiDocumentTest {
     api.runDueTicks();
     check("/continuations/{id}", "get", api.get("/continuations/" + id, acme), 200);
     check("/continuations/{id}", "delete", api.delete("/continuations/" + id, acme), 409);
+    String decide = "{\"budget\":{\"limits\":{\"maxUsd\":2}},\"stepKind\":\"synthesize\"}";
+    check("/decide", "post", api.postJson("/decide", acme, decide), 200);
+    check(
+        "/decide",
+        "post",
+        api.postJson(
+            "/decide",
+            acme,
+            "{\"budget\":{\"limits\":{\"maxUsd\":2}},\"rateLimited\":true,\"stepKind\":\"plan\"}"),
+        200);
+    check("/decide", "post", api.postJson("/decide", acme, "{\"stepKind\":\"nap\"}"), 400);
+    check("/decide", "post", api.postJson("/decide", null, decide), 401);
     check("/health", "get", api.get("/health", null), 200);
     check("/openapi.json", "get", api.get("/openapi.json", null), 200);
   }

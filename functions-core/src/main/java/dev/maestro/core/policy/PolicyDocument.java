@@ -1,0 +1,182 @@
+package dev.maestro.core.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.error.InvalidInputException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A tenant's policy rules as a versioned JSON document: what the kernel's five layers may do for
+ * that tenant. {@code version} is the format (only {@value #FORMAT_VERSION} exists); {@code
+ * revision} is the tenant's edit counter, recorded on every decision so that a decision can be
+ * replayed under the policy that made it. Read with {@link #parse}, which rejects the whole
+ * document and names every offending field as a JSON pointer; the JSON Schema is {@code
+ * schemas/PolicyDocument.schema.json}.
+ *
+ * @param version the document format, {@value #FORMAT_VERSION}
+ * @param tenant the tenant the document governs
+ * @param revision the tenant's revision of it (0 for the built-in default)
+ * @param enabled false disables the tenant: every decision stops
+ * @param tiers tier routing: the highest tier allowed and the base tier per step kind
+ * @param softCapFraction the share of a continuation's hard cap at which tiers downshift (the
+ *     budget's own {@code softUsd}, when lower, still applies)
+ * @param allowedTools the tools any step may call
+ * @param costlyTools the allowed tools dropped once spend passes the soft cap
+ * @param maxForks the most sub-goals one fork may create
+ * @param approval when a person must approve a step
+ * @param externalRuntimes where delegation to a vendor runtime is allowed
+ * @param deferSeconds how long a deferred decision waits before it is tried again
+ */
+public record PolicyDocument(
+    int version,
+    TenantId tenant,
+    long revision,
+    boolean enabled,
+    Tiers tiers,
+    BigDecimal softCapFraction,
+    List<String> allowedTools,
+    List<String> costlyTools,
+    int maxForks,
+    Approval approval,
+    ExternalRuntimes externalRuntimes,
+    long deferSeconds) {
+
+  /** The only document format so far. */
+  public static final int FORMAT_VERSION = 1;
+
+  public PolicyDocument {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(tiers, "tiers");
+    Objects.requireNonNull(softCapFraction, "softCapFraction");
+    allowedTools = List.copyOf(allowedTools);
+    costlyTools = List.copyOf(costlyTools);
+    Objects.requireNonNull(approval, "approval");
+    Objects.requireNonNull(externalRuntimes, "externalRuntimes");
+  }
+
+  /**
+   * Tier routing.
+   *
+   * @param max the most capable tier any step may use
+   * @param largeContextTokens a context at least this large needs at least sonnet
+   * @param triage base tier of a triage step
+   * @param retrieve base tier of a retrieve step
+   * @param extract base tier of an extract step
+   * @param synthesize base tier of a synthesize step
+   * @param critique base tier of a critique step
+   * @param plan base tier of a plan step
+   */
+  public record Tiers(
+      Tier max,
+      long largeContextTokens,
+      Tier triage,
+      Tier retrieve,
+      Tier extract,
+      Tier synthesize,
+      Tier critique,
+      Tier plan) {
+    public Tiers {
+      Objects.requireNonNull(max, "max");
+      Objects.requireNonNull(triage, "triage");
+      Objects.requireNonNull(retrieve, "retrieve");
+      Objects.requireNonNull(extract, "extract");
+      Objects.requireNonNull(synthesize, "synthesize");
+      Objects.requireNonNull(critique, "critique");
+      Objects.requireNonNull(plan, "plan");
+    }
+
+    /** The base tier of {@code kind}. */
+    public Tier of(StepKind kind) {
+      return switch (kind) {
+        case TRIAGE -> triage;
+        case RETRIEVE -> retrieve;
+        case EXTRACT -> extract;
+        case SYNTHESIZE -> synthesize;
+        case CRITIQUE -> critique;
+        case PLAN -> plan;
+      };
+    }
+  }
+
+  /**
+   * When a person must approve a step.
+   *
+   * @param usdThreshold a step expected to cost at least this much needs approval
+   * @param riskThreshold a step whose risk score is at least this needs approval
+   */
+  public record Approval(BigDecimal usdThreshold, BigDecimal riskThreshold) {
+    public Approval {
+      Objects.requireNonNull(usdThreshold, "usdThreshold");
+      Objects.requireNonNull(riskThreshold, "riskThreshold");
+    }
+  }
+
+  /**
+   * Delegation to vendor agent runtimes (rule (d) of BRIEF §8, plus which tiers the tenant has
+   * deployed there, rule (a)).
+   *
+   * @param policyClasses goal-frame policy classes whose work may leave Maestro's runtime; empty:
+   *     none
+   * @param safetyMarginSeconds subtracted from a vendor's session ceiling before comparing the
+   *     expected wall-clock time
+   * @param agentcore the tiers the tenant's AgentCore Runtime serves; empty: not enabled
+   * @param foundry the tiers the tenant's Foundry Agent Service serves; empty: not enabled
+   */
+  public record ExternalRuntimes(
+      List<String> policyClasses,
+      long safetyMarginSeconds,
+      List<Tier> agentcore,
+      List<Tier> foundry) {
+    public ExternalRuntimes {
+      policyClasses = List.copyOf(policyClasses);
+      agentcore = List.copyOf(agentcore);
+      foundry = List.copyOf(foundry);
+    }
+  }
+
+  /**
+   * The built-in policy for a tenant without a document: every tier up to opus, the soft cap at
+   * 80%, the research tools, forks of at most 4, approval from $1 per step or risk 0.8, and no
+   * delegation (sending work to a vendor runtime is opt-in).
+   */
+  public static PolicyDocument defaults(TenantId tenant) {
+    return new PolicyDocument(
+        FORMAT_VERSION,
+        tenant,
+        0,
+        true,
+        new Tiers(
+            Tier.OPUS,
+            100_000,
+            Tier.HAIKU,
+            Tier.HAIKU,
+            Tier.HAIKU,
+            Tier.SONNET,
+            Tier.SONNET,
+            Tier.SONNET),
+        new BigDecimal("0.8"),
+        List.of("field.recall", "fetch", "pubmed.search", "web.search"),
+        List.of("web.search"),
+        4,
+        new Approval(new BigDecimal("1.00"), new BigDecimal("0.8")),
+        new ExternalRuntimes(List.of(), 1800, List.of(), List.of()),
+        30);
+  }
+
+  /**
+   * Reads a policy document strictly: unknown fields, wrong types, nulls, out-of-range values,
+   * duplicate names and inconsistent settings are all rejected.
+   *
+   * @throws InvalidInputException naming every offending field by its JSON pointer; nothing else
+   */
+  public static PolicyDocument parse(JsonNode document) {
+    return new PolicyDocumentParser().parse(document);
+  }
+
+  /** Reads a policy document from JSON text; see {@link #parse(JsonNode)}. */
+  public static PolicyDocument parse(String json) {
+    return new PolicyDocumentParser().parse(json);
+  }
+}

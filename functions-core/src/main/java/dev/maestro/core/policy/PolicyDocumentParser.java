@@ -1,0 +1,310 @@
+package dev.maestro.core.policy;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.error.InvalidInputException;
+import dev.maestro.core.error.InvalidInputException.FieldError;
+import dev.maestro.core.json.Json;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The strict reader behind {@link PolicyDocument#parse}: collects every problem, each named by its
+ * JSON pointer, before failing once. One instance per document.
+ */
+final class PolicyDocumentParser {
+
+  static final int MAX_TOOLS = 64;
+  static final int MAX_FORKS = 32;
+  static final long MAX_CONTEXT_TOKENS = 10_000_000;
+  static final long MAX_DEFER_SECONDS = 86_400;
+  static final long MAX_MARGIN_SECONDS = 8 * 3600;
+  static final BigDecimal MAX_APPROVAL_USD = new BigDecimal("10000");
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "version",
+          "tenant",
+          "revision",
+          "enabled",
+          "tiers",
+          "softCapFraction",
+          "allowedTools",
+          "costlyTools",
+          "maxForks",
+          "approval",
+          "externalRuntimes",
+          "deferSeconds");
+  private static final Set<String> TIER_FIELDS =
+      Set.of(
+          "max",
+          "largeContextTokens",
+          "triage",
+          "retrieve",
+          "extract",
+          "synthesize",
+          "critique",
+          "plan");
+  private static final Set<String> APPROVAL_FIELDS = Set.of("usdThreshold", "riskThreshold");
+  private static final Set<String> RUNTIME_FIELDS =
+      Set.of("policyClasses", "safetyMarginSeconds", "agentcore", "foundry");
+  private static final ObjectReader READER =
+      Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  private final List<FieldError> errors = new ArrayList<>();
+
+  PolicyDocument parse(String json) {
+    if (json == null || json.isBlank())
+      throw InvalidInputException.of("", "a JSON object is required");
+    JsonNode tree;
+    try {
+      tree = READER.readTree(json);
+    } catch (JacksonException e) {
+      String message = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
+      int cut = message.indexOf('\n');
+      throw InvalidInputException.of(
+          "", "malformed JSON" + (cut >= 0 ? message.substring(0, cut) : message));
+    }
+    return parse(tree);
+  }
+
+  PolicyDocument parse(JsonNode doc) {
+    if (doc == null || !doc.isObject()) throw InvalidInputException.of("", "must be a JSON object");
+    unknown(doc, "", FIELDS);
+    Long version = integer(doc, "", "version", 1, Integer.MAX_VALUE);
+    if (version != null && version != PolicyDocument.FORMAT_VERSION)
+      add("/version", "unsupported version " + version + "; this reader knows version 1");
+    TenantId tenant = tenant(doc);
+    Long revision = integer(doc, "", "revision", 0, Long.MAX_VALUE);
+    Boolean enabled = bool(doc, "", "enabled");
+    PolicyDocument.Tiers tiers = tiers(doc);
+    BigDecimal softCap = decimal(doc, "", "softCapFraction", BigDecimal.ZERO, BigDecimal.ONE);
+    if (softCap != null && softCap.signum() == 0)
+      add("/softCapFraction", "must be greater than 0 and at most 1");
+    List<String> allowed = names(doc, "", "allowedTools", TOOL, MAX_TOOLS);
+    List<String> costly = names(doc, "", "costlyTools", TOOL, MAX_TOOLS);
+    if (allowed != null && costly != null) {
+      for (int i = 0; i < costly.size(); i++) {
+        if (!allowed.contains(costly.get(i)))
+          add("/costlyTools/" + i, "must also be listed in /allowedTools");
+      }
+    }
+    Long maxForks = integer(doc, "", "maxForks", 1, MAX_FORKS);
+    PolicyDocument.Approval approval = approval(doc);
+    PolicyDocument.ExternalRuntimes runtimes = runtimes(doc, tiers);
+    Long defer = integer(doc, "", "deferSeconds", 1, MAX_DEFER_SECONDS);
+    if (!errors.isEmpty()) throw new InvalidInputException(errors);
+    return new PolicyDocument(
+        version.intValue(),
+        tenant,
+        revision,
+        enabled,
+        tiers,
+        softCap,
+        allowed,
+        costly,
+        maxForks.intValue(),
+        approval,
+        runtimes,
+        defer);
+  }
+
+  private TenantId tenant(JsonNode doc) {
+    JsonNode node = required(doc, "", "tenant");
+    if (node == null) return null;
+    if (!node.isTextual() || !TenantId.isValid(node.textValue())) {
+      add("/tenant", "must be a tenant id (lower-case letters, digits, '-' and '_', 1-63 chars)");
+      return null;
+    }
+    return TenantId.of(node.textValue());
+  }
+
+  private PolicyDocument.Tiers tiers(JsonNode doc) {
+    JsonNode node = object(doc, "", "tiers");
+    if (node == null) return null;
+    unknown(node, "/tiers", TIER_FIELDS);
+    Tier max = tier(node, "/tiers", "max");
+    Long large = integer(node, "/tiers", "largeContextTokens", 1, MAX_CONTEXT_TOKENS);
+    Tier[] byStep = new Tier[StepKind.values().length];
+    boolean complete = max != null && large != null;
+    for (StepKind kind : StepKind.values()) {
+      Tier t = tier(node, "/tiers", kind.wire());
+      if (t != null && max != null && t.above(max))
+        add("/tiers/" + kind.wire(), "must not be above /tiers/max (" + max.wire() + ")");
+      byStep[kind.ordinal()] = t;
+      complete &= t != null;
+    }
+    if (!complete) return null;
+    return new PolicyDocument.Tiers(
+        max,
+        large,
+        byStep[StepKind.TRIAGE.ordinal()],
+        byStep[StepKind.RETRIEVE.ordinal()],
+        byStep[StepKind.EXTRACT.ordinal()],
+        byStep[StepKind.SYNTHESIZE.ordinal()],
+        byStep[StepKind.CRITIQUE.ordinal()],
+        byStep[StepKind.PLAN.ordinal()]);
+  }
+
+  private PolicyDocument.Approval approval(JsonNode doc) {
+    JsonNode node = object(doc, "", "approval");
+    if (node == null) return null;
+    unknown(node, "/approval", APPROVAL_FIELDS);
+    BigDecimal usd = decimal(node, "/approval", "usdThreshold", BigDecimal.ZERO, MAX_APPROVAL_USD);
+    if (usd != null && usd.signum() == 0)
+      add("/approval/usdThreshold", "must be greater than 0 (use a large value to never ask)");
+    BigDecimal risk = decimal(node, "/approval", "riskThreshold", BigDecimal.ZERO, BigDecimal.ONE);
+    if (risk != null && risk.signum() == 0)
+      add("/approval/riskThreshold", "must be greater than 0 and at most 1");
+    return usd == null || risk == null ? null : new PolicyDocument.Approval(usd, risk);
+  }
+
+  private PolicyDocument.ExternalRuntimes runtimes(JsonNode doc, PolicyDocument.Tiers tiers) {
+    JsonNode node = object(doc, "", "externalRuntimes");
+    if (node == null) return null;
+    String at = "/externalRuntimes";
+    unknown(node, at, RUNTIME_FIELDS);
+    List<String> classes = names(node, at, "policyClasses", NAME, MAX_TOOLS);
+    Long margin = integer(node, at, "safetyMarginSeconds", 0, MAX_MARGIN_SECONDS);
+    List<Tier> agentcore = tierList(node, at, "agentcore");
+    List<Tier> foundry = tierList(node, at, "foundry");
+    if (classes == null || margin == null || agentcore == null || foundry == null) return null;
+    return new PolicyDocument.ExternalRuntimes(classes, margin, agentcore, foundry);
+  }
+
+  // ---- field readers: each reports its own problem and returns null ----
+
+  private JsonNode required(JsonNode parent, String at, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null) add(at + "/" + field, "is required");
+    else if (node.isNull()) {
+      add(at + "/" + field, "must not be null");
+      return null;
+    }
+    return node;
+  }
+
+  private JsonNode object(JsonNode parent, String at, String field) {
+    JsonNode node = required(parent, at, field);
+    if (node != null && !node.isObject()) {
+      add(at + "/" + field, "must be a JSON object");
+      return null;
+    }
+    return node;
+  }
+
+  private Long integer(JsonNode parent, String at, String field, long min, long max) {
+    JsonNode node = required(parent, at, field);
+    if (node == null) return null;
+    if (!node.isIntegralNumber()
+        || !node.canConvertToLong()
+        || node.longValue() < min
+        || node.longValue() > max) {
+      add(at + "/" + field, "must be an integer between " + min + " and " + max);
+      return null;
+    }
+    return node.longValue();
+  }
+
+  private Boolean bool(JsonNode parent, String at, String field) {
+    JsonNode node = required(parent, at, field);
+    if (node == null) return null;
+    if (!node.isBoolean()) {
+      add(at + "/" + field, "must be true or false");
+      return null;
+    }
+    return node.booleanValue();
+  }
+
+  private BigDecimal decimal(
+      JsonNode parent, String at, String field, BigDecimal min, BigDecimal max) {
+    JsonNode node = required(parent, at, field);
+    if (node == null) return null;
+    if (!node.isNumber()
+        || node.decimalValue().compareTo(min) < 0
+        || node.decimalValue().compareTo(max) > 0) {
+      add(at + "/" + field, "must be a number between " + min + " and " + max.toPlainString());
+      return null;
+    }
+    return node.decimalValue();
+  }
+
+  private Tier tier(JsonNode parent, String at, String field) {
+    JsonNode node = required(parent, at, field);
+    if (node == null) return null;
+    Tier tier = tierValue(node);
+    if (tier == null) add(at + "/" + field, "must be one of haiku, sonnet, opus");
+    return tier;
+  }
+
+  private static Tier tierValue(JsonNode node) {
+    if (!node.isTextual()) return null;
+    for (Tier t : Tier.values()) if (t.wire().equals(node.textValue())) return t;
+    return null;
+  }
+
+  private List<Tier> tierList(JsonNode parent, String at, String field) {
+    JsonNode node = required(parent, at, field);
+    String pointer = at + "/" + field;
+    if (node == null) return null;
+    if (!node.isArray()) {
+      add(pointer, "must be an array of tiers");
+      return null;
+    }
+    var seen = new HashSet<Tier>();
+    var tiers = new ArrayList<Tier>();
+    for (int i = 0; i < node.size(); i++) {
+      Tier t = tierValue(node.get(i));
+      if (t == null) add(pointer + "/" + i, "must be one of haiku, sonnet, opus");
+      else if (!seen.add(t)) add(pointer + "/" + i, "is listed twice");
+      else tiers.add(t);
+    }
+    return tiers.size() == node.size() ? tiers : null;
+  }
+
+  private List<String> names(JsonNode parent, String at, String field, Pattern pattern, int max) {
+    JsonNode node = required(parent, at, field);
+    String pointer = at + "/" + field;
+    if (node == null) return null;
+    if (!node.isArray()) {
+      add(pointer, "must be an array of names");
+      return null;
+    }
+    if (node.size() > max) {
+      add(pointer, "must have at most " + max + " items");
+      return null;
+    }
+    var seen = new HashSet<String>();
+    var names = new ArrayList<String>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      if (!item.isTextual() || !pattern.matcher(item.textValue()).matches())
+        add(pointer + "/" + i, "must match " + pattern.pattern());
+      else if (!seen.add(item.textValue())) add(pointer + "/" + i, "is listed twice");
+      else names.add(item.textValue());
+    }
+    return names.size() == node.size() ? names : null;
+  }
+
+  private void unknown(JsonNode object, String at, Set<String> known) {
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name))
+        add(at + "/" + name.replace("~", "~0").replace("/", "~1"), "unknown field");
+    }
+  }
+
+  private void add(String pointer, String detail) {
+    errors.add(new FieldError(pointer, detail));
+  }
+}

@@ -1,0 +1,137 @@
+package dev.maestro.core.policy;
+
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.event.Runtime;
+import java.math.BigDecimal;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A {@link PolicyDocument} compiled for the kernel's hot path: tiers in an array by step kind,
+ * tools and classes in hash sets, thresholds as primitives, so that a decision looks things up
+ * rather than walking the document. Immutable and thread-safe; build once per document revision.
+ */
+public final class TenantPolicy {
+
+  private static final Set<Tier> ALL_TIERS = EnumSet.allOf(Tier.class);
+
+  private final PolicyDocument document;
+  private final Tier[] stepTiers;
+  private final double softCapFraction;
+  private final Set<String> allowedTools;
+  private final Set<String> costlyTools;
+  private final double approvalRisk;
+  private final Set<String> externalClasses;
+  private final Set<Tier> agentcoreTiers;
+  private final Set<Tier> foundryTiers;
+
+  private TenantPolicy(PolicyDocument document) {
+    this.document = Objects.requireNonNull(document, "document");
+    this.stepTiers = new Tier[StepKind.values().length];
+    for (StepKind kind : StepKind.values()) stepTiers[kind.ordinal()] = document.tiers().of(kind);
+    this.softCapFraction = document.softCapFraction().doubleValue();
+    this.allowedTools = Set.copyOf(document.allowedTools());
+    this.costlyTools = Set.copyOf(document.costlyTools());
+    this.approvalRisk = document.approval().riskThreshold().doubleValue();
+    this.externalClasses = Set.copyOf(document.externalRuntimes().policyClasses());
+    this.agentcoreTiers = tiers(document.externalRuntimes().agentcore());
+    this.foundryTiers = tiers(document.externalRuntimes().foundry());
+  }
+
+  /** The compiled form of {@code document} (already validated by {@link PolicyDocument#parse}). */
+  public static TenantPolicy of(PolicyDocument document) {
+    return new TenantPolicy(document);
+  }
+
+  /** The built-in default policy for {@code tenant}; see {@link PolicyDocument#defaults}. */
+  public static TenantPolicy defaults(TenantId tenant) {
+    return new TenantPolicy(PolicyDocument.defaults(tenant));
+  }
+
+  /** The document this policy was compiled from. */
+  public PolicyDocument document() {
+    return document;
+  }
+
+  public TenantId tenant() {
+    return document.tenant();
+  }
+
+  long revision() {
+    return document.revision();
+  }
+
+  boolean enabled() {
+    return document.enabled();
+  }
+
+  Tier maxTier() {
+    return document.tiers().max();
+  }
+
+  Tier stepTier(StepKind kind) {
+    return stepTiers[kind.ordinal()];
+  }
+
+  long largeContextTokens() {
+    return document.tiers().largeContextTokens();
+  }
+
+  double softCapFraction() {
+    return softCapFraction;
+  }
+
+  boolean toolAllowed(String tool) {
+    return allowedTools.contains(tool);
+  }
+
+  boolean toolCostly(String tool) {
+    return costlyTools.contains(tool);
+  }
+
+  int maxForks() {
+    return document.maxForks();
+  }
+
+  BigDecimal approvalUsd() {
+    return document.approval().usdThreshold();
+  }
+
+  double approvalRisk() {
+    return approvalRisk;
+  }
+
+  boolean externalAllowedFor(String policyClass) {
+    return externalClasses.contains(policyClass);
+  }
+
+  /** Whether the tenant has {@code runtime} enabled at all (it serves some tier). */
+  boolean runtimeEnabled(Runtime runtime) {
+    return !servedTiers(runtime).isEmpty();
+  }
+
+  boolean serves(Runtime runtime, Tier tier) {
+    return servedTiers(runtime).contains(tier);
+  }
+
+  long safetyMarginSeconds() {
+    return document.externalRuntimes().safetyMarginSeconds();
+  }
+
+  long deferSeconds() {
+    return document.deferSeconds();
+  }
+
+  private Set<Tier> servedTiers(Runtime runtime) {
+    return switch (runtime) {
+      case AGENTCORE -> agentcoreTiers;
+      case FOUNDRY -> foundryTiers;
+      case MAESTRO -> ALL_TIERS;
+    };
+  }
+
+  private static Set<Tier> tiers(java.util.List<Tier> list) {
+    return list.isEmpty() ? EnumSet.noneOf(Tier.class) : EnumSet.copyOf(list);
+  }
+}
