@@ -1,6 +1,7 @@
 package dev.maestro.aws.cdc;
 
 import dev.maestro.aws.client.FirehoseClient;
+import dev.maestro.core.facts.FactSink;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;

@@ -14,23 +14,23 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.maestro.aws.cdc.CdcHandler;
-import dev.maestro.aws.cdc.FactSink;
 import dev.maestro.aws.dynamodb.DynamoSchema;
 import dev.maestro.aws.dynamodb.DynamoTables;
 import dev.maestro.aws.lambda.ApiGatewayIdentity;
 import dev.maestro.aws.lambda.ApiHandler;
 import dev.maestro.aws.lambda.AwsRuntime;
 import dev.maestro.aws.stepfunctions.LocalStateMachine;
+import dev.maestro.aws.streams.AwsStreamIngest;
 import dev.maestro.aws.streams.EventBridgeWakeHandler;
 import dev.maestro.aws.streams.KinesisWakeHandler;
 import dev.maestro.aws.streams.SqsWakeHandler;
-import dev.maestro.aws.streams.StreamIngest;
 import dev.maestro.aws.tick.PhaseHandler;
 import dev.maestro.aws.tick.PhaseIo;
 import dev.maestro.aws.tick.TickPhases;
 import dev.maestro.aws.tick.TickRequest;
 import dev.maestro.aws.tick.WakeSweepHandler;
 import dev.maestro.aws.tick.WakeSweeper;
+import dev.maestro.core.facts.FactSink;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.substrate.Observability;
@@ -336,7 +336,7 @@ public final class LocalInvoke {
             (w, event, context) ->
                 Result.ok(
                     RESPONSES.valueToTree(
-                        new SqsWakeHandler(StreamIngest.fromRuntime(w.runtime()), w.clock())
+                        new SqsWakeHandler(AwsStreamIngest.fromRuntime(w.runtime()), w.clock())
                             .handleRequest(event, context)))));
     t.put(
         "kinesis-wake",
@@ -347,7 +347,7 @@ public final class LocalInvoke {
             (w, event, context) ->
                 Result.ok(
                     RESPONSES.valueToTree(
-                        new KinesisWakeHandler(StreamIngest.fromRuntime(w.runtime()), w.clock())
+                        new KinesisWakeHandler(AwsStreamIngest.fromRuntime(w.runtime()), w.clock())
                             .handleRequest(event, context)))));
     t.put(
         "eventbridge-wake",
@@ -359,7 +359,7 @@ public final class LocalInvoke {
                 Result.ok(
                     stream(
                         new EventBridgeWakeHandler(
-                            StreamIngest.fromRuntime(w.runtime()), w.clock()),
+                            AwsStreamIngest.fromRuntime(w.runtime()), w.clock()),
                         text,
                         context))));
     t.put(

@@ -2,6 +2,8 @@ package dev.maestro.aws.streams;
 
 import dev.maestro.aws.dynamodb.DynamoSchema;
 import dev.maestro.aws.dynamodb.DynamoTables;
+import dev.maestro.core.stream.DeadLetter;
+import dev.maestro.core.stream.DeadLetters;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.HashMap;

@@ -3,6 +3,7 @@ package dev.maestro.aws.streams;
 import dev.maestro.aws.dynamodb.DynamoTables;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.stream.Subscriptions;
 import dev.maestro.core.substrate.ContinuationRef;
 import java.util.ArrayList;
 import java.util.HashMap;

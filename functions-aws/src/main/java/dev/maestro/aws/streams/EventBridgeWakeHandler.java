@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.aws.lambda.AwsRuntime;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.stream.InvalidStreamMessageException;
+import dev.maestro.core.stream.StreamIngest;
+import dev.maestro.core.stream.StreamMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +31,7 @@ public final class EventBridgeWakeHandler implements RequestStreamHandler {
   static final String SOURCE = "eventbridge";
 
   private static final class Container {
-    static final StreamIngest INGEST = StreamIngest.fromRuntime(AwsRuntime.container());
+    static final StreamIngest INGEST = AwsStreamIngest.fromRuntime(AwsRuntime.container());
   }
 
   private final StreamIngest ingest;

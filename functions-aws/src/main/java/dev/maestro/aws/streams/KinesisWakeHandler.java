@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.maestro.aws.lambda.AwsRuntime;
 import dev.maestro.aws.lambda.HandlerLog;
+import dev.maestro.core.stream.StreamIngest;
+import dev.maestro.core.stream.StreamMessages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,7 +29,7 @@ public final class KinesisWakeHandler
   static final String SOURCE = "kinesis";
 
   private static final class Container {
-    static final StreamIngest INGEST = StreamIngest.fromRuntime(AwsRuntime.container());
+    static final StreamIngest INGEST = AwsStreamIngest.fromRuntime(AwsRuntime.container());
   }
 
   private final StreamIngest ingest;

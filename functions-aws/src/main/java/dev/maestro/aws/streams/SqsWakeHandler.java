@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.maestro.aws.lambda.AwsRuntime;
 import dev.maestro.aws.lambda.HandlerLog;
+import dev.maestro.core.stream.StreamIngest;
+import dev.maestro.core.stream.StreamMessages;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public final class SqsWakeHandler implements RequestHandler<SQSEvent, SQSBatchRe
   static final String SOURCE = "sqs";
 
   private static final class Container {
-    static final StreamIngest INGEST = StreamIngest.fromRuntime(AwsRuntime.container());
+    static final StreamIngest INGEST = AwsStreamIngest.fromRuntime(AwsRuntime.container());
   }
 
   private final StreamIngest ingest;

@@ -1,5 +1,6 @@
 package dev.maestro.aws.cdc;
 
+import dev.maestro.core.facts.FactSink;
 import java.util.ArrayList;
 import java.util.List;
 

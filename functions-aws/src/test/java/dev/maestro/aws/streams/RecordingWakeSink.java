@@ -1,5 +1,6 @@
 package dev.maestro.aws.streams;
 
+import dev.maestro.core.stream.WakeSink;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.wake.Wake;
 import java.util.ArrayList;

@@ -135,6 +135,20 @@ public final class AzureRuntime {
     return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
   }
 
+  /**
+   * The scheduler for one invocation whose wakes reach orchestrations through {@code client} (the
+   * invocation's Durable client binding): a wake due now raises the continuation's {@code wake}
+   * event. Stream triggers deliver their wakes through it.
+   */
+  public DurableScheduler scheduler(DurableTaskClient client) {
+    return new DurableScheduler(ledger, client, clock);
+  }
+
+  /** The runtime's clock. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** The {@code tick} activity over this runtime. */
   public TickActivities tickActivities() {
     return new TickActivities(this::tickEngine, ContinuationReader.of(substrate), clock);

@@ -8,13 +8,7 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
-import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
-import com.microsoft.durabletask.OrchestrationMetadata;
-import com.microsoft.durabletask.OrchestrationStatusQuery;
-import com.microsoft.durabletask.OrchestrationStatusQueryResult;
-import com.microsoft.durabletask.PurgeInstanceCriteria;
-import com.microsoft.durabletask.PurgeResult;
 import dev.maestro.azure.cosmos.CosmosEmulator;
 import dev.maestro.azure.cosmos.CosmosSubstrate;
 import dev.maestro.azure.durable.ContinuationOrchestrator;
@@ -27,9 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +83,7 @@ class AzureFunctionsFlowTest {
             URI.create("https://maestro.azurewebsites.net" + path),
             headers,
             body == null ? null : body.getBytes(StandardCharsets.UTF_8));
-    return api.run(request, contextFor(durable), null);
+    return api.run(request, durable.context(), null);
   }
 
   private static JsonNode json(HttpResponseMessage response) {
@@ -283,96 +275,6 @@ class AzureFunctionsFlowTest {
       public HttpResponseMessage build() {
         return new Response(status, Map.copyOf(headers), body);
       }
-    }
-  }
-
-  private static com.microsoft.durabletask.azurefunctions.DurableClientContext contextFor(
-      DurableTaskClient client) {
-    return new com.microsoft.durabletask.azurefunctions.DurableClientContext() {
-      @Override
-      public DurableTaskClient getClient() {
-        return client;
-      }
-    };
-  }
-
-  /** Records what the functions ask of the Durable Task backend, in its client API. */
-  static final class RecordingDurableClient extends DurableTaskClient {
-    final List<NewOrchestrationInstanceOptions> started = new ArrayList<>();
-    final List<String> startedNames = new ArrayList<>();
-    final List<Map<String, String>> raised = new ArrayList<>();
-
-    @Override
-    public String scheduleNewOrchestrationInstance(
-        String name, NewOrchestrationInstanceOptions options) {
-      startedNames.add(name);
-      started.add(options);
-      return options.getInstanceId();
-    }
-
-    @Override
-    public void raiseEvent(String instanceId, String eventName, Object payload) {
-      raised.add(Map.of("instance", instanceId, "event", eventName, "payload", (String) payload));
-    }
-
-    @Override
-    public OrchestrationMetadata getInstanceMetadata(String instanceId, boolean inputs) {
-      throw new UnsupportedOperationException("not used by the functions");
-    }
-
-    @Override
-    public OrchestrationMetadata waitForInstanceStart(String id, Duration t, boolean inputs) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public OrchestrationMetadata waitForInstanceCompletion(String id, Duration t, boolean inputs) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void terminate(String instanceId, Object output) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public OrchestrationStatusQueryResult queryInstances(OrchestrationStatusQuery query) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void createTaskHub(boolean recreateIfExists) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void deleteTaskHub() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PurgeResult purgeInstance(String instanceId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PurgeResult purgeInstances(PurgeInstanceCriteria criteria) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String restartInstance(String instanceId, boolean restartWithNewInstanceId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void suspendInstance(String instanceId, String reason) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void resumeInstance(String instanceId, String reason) {
-      throw new UnsupportedOperationException();
     }
   }
 }

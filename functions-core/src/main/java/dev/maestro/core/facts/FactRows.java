@@ -1,4 +1,4 @@
-package dev.maestro.aws.cdc;
+package dev.maestro.core.facts;
 
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;

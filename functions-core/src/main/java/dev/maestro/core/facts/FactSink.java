@@ -1,12 +1,13 @@
-package dev.maestro.aws.cdc;
+package dev.maestro.core.facts;
 
 import java.util.List;
 
 /**
- * Where warm-store fact rows go (production: a Firehose delivery stream into S3). Each record is
- * one newline-terminated JSON object with a {@code table} field. Delivery is at least once: a
- * replayed stream record sends the same bytes again, so consumers deduplicate on (table, tenant,
- * continuation_id, sequence). A failure is an exception; the CDC handler then retries the batch.
+ * Where warm-store fact rows go (AWS: a Firehose delivery stream into S3; Azure: hourly append
+ * blobs). Each record is one newline-terminated JSON object with a {@code table} field. Delivery is
+ * at least once: a replayed stream record sends the same bytes again, so consumers deduplicate on
+ * (table, tenant, continuation_id, sequence). A failure is an exception; the CDC handler then
+ * retries the batch.
  */
 public interface FactSink {
 

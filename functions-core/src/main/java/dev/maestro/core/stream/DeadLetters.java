@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 /**
  * Keeps records that must not be retried (poison records), so that acknowledging them loses

@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 /**
  * A stream record that can never be delivered (not JSON, a missing or invalid field). Retrying it
@@ -8,7 +8,11 @@ public final class InvalidStreamMessageException extends RuntimeException {
 
   private final String field;
 
-  InvalidStreamMessageException(String field, String problem) {
+  /**
+   * @param field the JSON pointer of the offending field ({@code ""} for the whole record)
+   * @param problem what is wrong with it
+   */
+  public InvalidStreamMessageException(String field, String problem) {
     super(field + ": " + problem);
     this.field = field;
   }

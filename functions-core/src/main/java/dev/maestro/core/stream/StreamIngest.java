@@ -1,6 +1,5 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
-import dev.maestro.aws.lambda.AwsRuntime;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.wake.Wake;
@@ -33,17 +32,6 @@ public final class StreamIngest {
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-  }
-
-  /**
-   * The production wiring: the subscriptions index and dead letters on DynamoDB, wakes registered
-   * with the container's scheduler ({@link AwsRuntime}).
-   */
-  public static StreamIngest fromRuntime(AwsRuntime runtime) {
-    return new StreamIngest(
-        new DynamoSubscriptions(runtime.client(), runtime.tables()),
-        new SchedulerWakeSink(runtime.substrate().scheduler(), runtime.clock()),
-        new DynamoDeadLetters(runtime.client(), runtime.tables()));
   }
 
   /**

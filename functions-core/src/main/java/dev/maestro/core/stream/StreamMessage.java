@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.continuation.ContinuationId;
@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One validated stream message, whatever transport carried it (SQS, Kinesis, EventBridge). A
- * message addressed to a continuation wakes only that one; otherwise it fans out to the topic's
- * subscribers.
+ * One validated stream message, whatever transport carried it (SQS, Kinesis, EventBridge, Service
+ * Bus, Event Grid). A message addressed to a continuation wakes only that one; otherwise it fans
+ * out to the topic's subscribers.
  *
  * @param tenant the tenant whose continuations it may wake
  * @param topic the topic; the wake's channel

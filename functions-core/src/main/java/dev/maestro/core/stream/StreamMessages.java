@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.continuation.ContinuationId;
@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class StreamMessages {
 
-  /** The longest topic or message id accepted (both end up in DynamoDB keys). */
+  /** The longest topic or message id accepted (both end up in storage keys). */
   static final int MAX_NAME = 512;
 
   private static final Set<String> FIELDS =
@@ -44,7 +44,7 @@ public final class StreamMessages {
   }
 
   /**
-   * Parses a message from a JSON tree (an EventBridge {@code detail}).
+   * Parses a message from a JSON tree (an EventBridge {@code detail}, an Event Grid {@code data}).
    *
    * @throws InvalidStreamMessageException if the tree is not a valid message
    */

@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;

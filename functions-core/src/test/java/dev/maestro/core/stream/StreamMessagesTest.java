@@ -1,4 +1,4 @@
-package dev.maestro.aws.streams;
+package dev.maestro.core.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
     name = "invoke",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a cloud function locally on an event file and prints its response (JSON) on stdout;"
+      "Runs a cloud function locally on an event or payload file and prints its response (JSON) on stdout;"
           + " logs go to stderr.",
-      "Exit codes: 0 answered, 1 the function failed (Lambda's error document on stdout),"
-          + " 2 usage (unknown function, unreadable or invalid event file)."
+      "Exit codes: 0 answered, 1 the function failed (its error document on stdout),"
+          + " 2 usage (unknown function, unreadable or invalid event or payload file)."
     },
     commandListHeading = "%nClouds:%n")
 final class InvokeCommand implements Callable<Integer> {
@@ -119,7 +119,7 @@ final class InvokeCommand implements Callable<Integer> {
             .paramLabel("EVENT")
             .arity("1")
             .type(Path.class)
-            .description("The event file (JSON).")
+            .description("The event or payload file (JSON).")
             .build());
     return spec;
   }
