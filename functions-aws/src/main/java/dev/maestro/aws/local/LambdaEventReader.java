@@ -1,11 +1,9 @@
 package dev.maestro.aws.local;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
@@ -13,7 +11,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.util.Date;
-import java.util.stream.Collectors;
 
 /**
  * Reads Lambda event JSON into the events library's types the way the Lambda Java runtime does, so
@@ -44,29 +41,10 @@ public final class LambdaEventReader {
     try {
       return EVENTS.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(describe(e), e);
+      throw new IllegalArgumentException(dev.maestro.core.json.Json.describe(e), e);
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-  }
-
-  /** A JSON problem in one line: the parser's message, the field path and the location. */
-  public static String describe(JsonProcessingException e) {
-    var out =
-        new StringBuilder(String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      out.append(" at ")
-          .append(
-              m.getPath().stream()
-                  .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                  .collect(Collectors.joining(".")));
-    }
-    JsonLocation at = e.getLocation();
-    if (at != null && at.getLineNr() > 0) {
-      out.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
-      out.append(')');
-    }
-    return out.toString();
   }
 
   /** Epoch seconds, possibly fractional, as a {@link Date}. */

@@ -34,6 +34,7 @@ import dev.maestro.core.facts.FactSink;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.substrate.Observability;
+import dev.maestro.core.time.JumpingClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -173,7 +174,7 @@ public final class LocalInvoke {
               + ", tables "
               + tables.prefix()
               + "*");
-      var clock = new LocalClock();
+      var clock = new JumpingClock();
       var runtime =
           new AwsRuntime(
               opened.client(),
@@ -234,7 +235,7 @@ public final class LocalInvoke {
       return tree;
     } catch (JsonProcessingException e) {
       throw new InvalidEvent(
-          "event file " + file + " is not valid JSON: " + LambdaEventReader.describe(e));
+          "event file " + file + " is not valid JSON: " + dev.maestro.core.json.Json.describe(e));
     }
   }
 
@@ -262,7 +263,8 @@ public final class LocalInvoke {
   private record Target<I>(String description, String input, Parser<I> parser, Runner<I> runner) {}
 
   /** What every function is built from. */
-  private record Wiring(AwsRuntime runtime, LocalClock clock, Settings settings, PrintStream err) {
+  private record Wiring(
+      AwsRuntime runtime, JumpingClock clock, Settings settings, PrintStream err) {
     TickPhases phases() {
       return new TickPhases(
           runtime.tickEngine(Observability.NONE),
@@ -404,7 +406,7 @@ public final class LocalInvoke {
     try {
       return Json.mapper().treeToValue(tree, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(LambdaEventReader.describe(e), e);
+      throw new IllegalArgumentException(dev.maestro.core.json.Json.describe(e), e);
     }
   }
 

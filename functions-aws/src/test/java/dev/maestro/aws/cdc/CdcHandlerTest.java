@@ -16,6 +16,7 @@ import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.facts.FactRows;
+import dev.maestro.core.facts.Lifecycle;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.stream.SubscriptionIndexer;
 import dev.maestro.core.stream.Subscriptions;

@@ -1,8 +1,6 @@
 package dev.maestro.azure.local;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +18,7 @@ import dev.maestro.azure.functions.HttpApiFunction;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
+import dev.maestro.core.time.JumpingClock;
 import dev.maestro.core.wake.Wake;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Runs one of this module's functions in this process on a payload file and prints its response
@@ -178,7 +176,7 @@ public final class LocalInvoke {
     }
     try (LocalStore opened = store.open()) {
       err.println("maestro invoke azure " + function + ": " + opened.description());
-      var clock = new LocalClock();
+      var clock = new JumpingClock();
       var runtime = new AzureRuntime(opened.substrate(), opened.timers(), clock);
       var durable = new LocalDurableClient(settings.inboxes(), clock);
       var wiring = new Wiring(runtime, durable, clock, settings, err);
@@ -228,35 +226,19 @@ public final class LocalInvoke {
             "payload file " + file + " is empty; it must hold one JSON document");
       return tree;
     } catch (JsonProcessingException e) {
-      throw new InvalidPayload("payload file " + file + " is not valid JSON: " + describe(e));
+      throw new InvalidPayload(
+          "payload file " + file + " is not valid JSON: " + dev.maestro.core.json.Json.describe(e));
     }
   }
 
   /** A Jackson error in one line: the problem, the field path, the line and column. */
-  static String describe(JsonProcessingException e) {
-    var out =
-        new StringBuilder(String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      out.append(" at ")
-          .append(
-              m.getPath().stream()
-                  .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                  .collect(Collectors.joining(".")));
-    }
-    JsonLocation at = e.getLocation();
-    if (at != null && at.getLineNr() > 0) {
-      out.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
-      out.append(')');
-    }
-    return out.toString();
-  }
 
   /** {@code tree} as {@code type}, read as strictly as the functions read their input. */
   private static <T> T strict(JsonNode tree, Class<T> type) {
     try {
       return Json.mapper().treeToValue(tree, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(describe(e), e);
+      throw new IllegalArgumentException(dev.maestro.core.json.Json.describe(e), e);
     }
   }
 
@@ -284,7 +266,7 @@ public final class LocalInvoke {
   private record Wiring(
       AzureRuntime runtime,
       LocalDurableClient durable,
-      LocalClock clock,
+      JumpingClock clock,
       Settings settings,
       PrintStream err) {
     ContinuationFunctions continuationFunctions() {

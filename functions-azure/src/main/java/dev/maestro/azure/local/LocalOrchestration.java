@@ -8,6 +8,7 @@ import dev.maestro.azure.durable.OrchestrationInput;
 import dev.maestro.azure.durable.TickActivityInput;
 import dev.maestro.azure.durable.TickActivityResult;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.time.JumpingClock;
 import dev.maestro.core.wake.Wake;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public final class LocalOrchestration {
 
   private final UnaryOperator<String> tickActivity;
   private final LocalDurableClient durable;
-  private final LocalClock clock;
+  private final JumpingClock clock;
   private final boolean noWait;
   private final int maxTicks;
   private final PrintStream log;
@@ -67,7 +68,7 @@ public final class LocalOrchestration {
   public LocalOrchestration(
       UnaryOperator<String> tickActivity,
       LocalDurableClient durable,
-      LocalClock clock,
+      JumpingClock clock,
       boolean noWait,
       int maxTicks,
       PrintStream log) {

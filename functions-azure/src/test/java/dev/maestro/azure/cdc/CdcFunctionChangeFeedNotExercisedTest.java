@@ -18,6 +18,7 @@ import dev.maestro.azure.streams.StreamTestBed;
 import dev.maestro.core.continuation.ContinuationFold;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.facts.FactRows;
+import dev.maestro.core.facts.Lifecycle;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.substrate.Substrate;
 import java.nio.charset.StandardCharsets;

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpMethod;
-import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import com.microsoft.azure.functions.HttpStatus;
-import com.microsoft.azure.functions.HttpStatusType;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import dev.maestro.azure.cosmos.CosmosEmulator;
 import dev.maestro.azure.cosmos.CosmosSubstrate;
@@ -15,6 +12,7 @@ import dev.maestro.azure.durable.ContinuationOrchestrator;
 import dev.maestro.azure.durable.OrchestrationInput;
 import dev.maestro.azure.durable.TickActivityInput;
 import dev.maestro.azure.durable.TickActivityResult;
+import dev.maestro.azure.local.LocalHttpRequest;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.wake.Wake;
 import java.net.URI;
@@ -23,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +75,7 @@ class AzureFunctionsFlowTest {
     headers.put("content-type", "application/json");
     if (principal != null) headers.put("x-ms-client-principal", principal);
     var request =
-        new FakeRequest(
+        new LocalHttpRequest(
             HttpMethod.valueOf(method),
             URI.create("https://maestro.azurewebsites.net" + path),
             headers,
@@ -182,99 +179,5 @@ class AzureFunctionsFlowTest {
             runtime.tickActivities().tickJson(new TickActivityInput("acme", id, kill).toJson()));
     assertThat(killed.terminal()).isTrue();
     assertThat(killed.status()).isEqualTo("KILLED");
-  }
-
-  /** A Functions HTTP request as the worker hands it over. */
-  private record FakeRequest(HttpMethod method, URI uri, Map<String, String> headers, byte[] body)
-      implements HttpRequestMessage<Optional<byte[]>> {
-    @Override
-    public URI getUri() {
-      return uri;
-    }
-
-    @Override
-    public HttpMethod getHttpMethod() {
-      return method;
-    }
-
-    @Override
-    public Map<String, String> getHeaders() {
-      return headers;
-    }
-
-    @Override
-    public Map<String, String> getQueryParameters() {
-      return Map.of();
-    }
-
-    @Override
-    public Optional<byte[]> getBody() {
-      return Optional.ofNullable(body);
-    }
-
-    @Override
-    public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {
-      return new Response.Builder(status);
-    }
-
-    @Override
-    public HttpResponseMessage.Builder createResponseBuilder(HttpStatusType status) {
-      return new Response.Builder(status);
-    }
-  }
-
-  private record Response(HttpStatusType status, Map<String, String> headers, Object body)
-      implements HttpResponseMessage {
-    @Override
-    public HttpStatusType getStatus() {
-      return status;
-    }
-
-    @Override
-    public String getHeader(String key) {
-      return headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(key))
-          .map(Map.Entry::getValue)
-          .findFirst()
-          .orElse(null);
-    }
-
-    @Override
-    public Object getBody() {
-      return body;
-    }
-
-    static final class Builder implements HttpResponseMessage.Builder {
-      private HttpStatusType status;
-      private final Map<String, String> headers = new HashMap<>();
-      private Object body;
-
-      Builder(HttpStatusType status) {
-        this.status = status;
-      }
-
-      @Override
-      public HttpResponseMessage.Builder status(HttpStatusType status) {
-        this.status = status;
-        return this;
-      }
-
-      @Override
-      public HttpResponseMessage.Builder header(String key, String value) {
-        headers.put(key, value);
-        return this;
-      }
-
-      @Override
-      public HttpResponseMessage.Builder body(Object body) {
-        this.body = body;
-        return this;
-      }
-
-      @Override
-      public HttpResponseMessage build() {
-        return new Response(status, Map.copyOf(headers), body);
-      }
-    }
   }
 }

@@ -132,4 +132,24 @@ public final class Json {
   public static JsonNode toTree(Object value) {
     return MAPPER.valueToTree(value);
   }
+
+  /** A JSON problem in one line: the parser's message, the field path and the location. */
+  public static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+    var out =
+        new StringBuilder(String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+        && !m.getPath().isEmpty()) {
+      out.append(" at ")
+          .append(
+              m.getPath().stream()
+                  .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                  .collect(java.util.stream.Collectors.joining(".")));
+    }
+    com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+    if (at != null && at.getLineNr() > 0) {
+      out.append(" (line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
+      out.append(')');
+    }
+    return out.toString();
+  }
 }

@@ -1,4 +1,4 @@
-package dev.maestro.azure.local;
+package dev.maestro.core.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The wall clock, which a local invocation may move forward ({@code --no-wait}): a durable timer
- * then fires at once, and everything after it (leases, due timers, event times) sees the later
- * time.
+ * The wall clock, which a local run may move forward (the CLI's {@code --no-wait}): a wait then
+ * passes at once, and everything after it (leases, due timers, event times) sees the later time. It
+ * never moves back.
  */
-public final class LocalClock extends Clock {
+public final class JumpingClock extends Clock {
 
   private final Clock base = Clock.systemUTC();
   private volatile Duration offset = Duration.ZERO;

@@ -1,4 +1,4 @@
-package dev.maestro.azure.cdc;
+package dev.maestro.core.facts;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.maestro.core.conformance.Fixtures;
@@ -21,15 +21,15 @@ import java.util.Set;
  * A whole, valid event log: spawn, a timer tick that calls a model and then waits on the {@code
  * papers} topic (or a one-hour timeout), a stream wake whose tick calls a tool and completes.
  */
-final class Lifecycle {
+public final class Lifecycle {
 
-  static final TenantId TENANT = TenantId.of("acme");
-  static final ContinuationId ID = ContinuationId.of("0190a1b2-0000-7000-8000-0000000000c1");
-  static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+  public static final TenantId TENANT = TenantId.of("acme");
+  public static final ContinuationId ID = ContinuationId.of("0190a1b2-0000-7000-8000-0000000000c1");
+  public static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
   private Lifecycle() {}
 
-  static List<EventEnvelope> events() {
+  public static List<EventEnvelope> events() {
     var o = JsonNodeFactory.instance;
     var payloads =
         List.<EventPayload>of(
@@ -92,7 +92,7 @@ final class Lifecycle {
     return events;
   }
 
-  static Set<String> topicsOfTheSleep() {
+  public static Set<String> topicsOfTheSleep() {
     return Set.of("papers");
   }
 }
