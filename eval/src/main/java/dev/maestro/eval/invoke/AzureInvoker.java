@@ -1,8 +1,11 @@
 package dev.maestro.eval.invoke;
 
+import dev.maestro.azure.cdc.ContinuationCdc;
 import dev.maestro.azure.local.LocalInvoke;
+import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.local.cli.Invoker;
 import dev.maestro.local.runtime.LocalConfig;
+import dev.maestro.local.store.SqliteCdcCursors;
 import dev.maestro.local.store.SqliteSubstrate;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,10 +16,11 @@ import java.util.Map;
  * {@code maestro invoke azure}: the Azure functions of functions-azure run locally ({@link
  * LocalInvoke}) over the embedded SQLite substrate of functions-local, persisted in the data
  * directory (database {@code maestro.db}, the local Durable client's inboxes in {@code
- * orchestrations/}), so what one invocation writes is there for the next. Registered from this
- * module because it has the CLI, the SQLite store and the Azure adapter on its class path. The
- * Durable Task backend does not run here: {@code orchestration} is a local driver of the {@code
- * tick} activity, not the Durable runtime.
+ * orchestrations/}; the subscriptions index, dead letters and CDC cursors of the stream and CDC
+ * functions in the database too), so what one invocation writes is there for the next. Registered
+ * from this module because it has the CLI, the SQLite store and the Azure adapter on its class
+ * path. The Durable Task backend does not run here: {@code orchestration} is a local driver of the
+ * {@code tick} activity, not the Durable runtime.
  */
 public final class AzureInvoker implements Invoker {
 
@@ -33,7 +37,9 @@ public final class AzureInvoker implements Invoker {
     return "Azure Functions of functions-azure, run in this process over the embedded SQLite store"
         + " (persisted in the data directory). No Durable Task backend runs: the Durable client"
         + " records starts and raised events in the data directory, and 'orchestration' drives a"
-        + " continuation's tick activity locally (a local driver, not the Durable runtime).";
+        + " continuation's tick activity locally (a local driver, not the Durable runtime)."
+        + " The stream and CDC functions use the store's subscriptions, dead letters and CDC"
+        + " cursors.";
   }
 
   @Override
@@ -68,7 +74,12 @@ public final class AzureInvoker implements Invoker {
         new Option(
             "principal-oid",
             "OID",
-            "api: the caller's object id with --principal-tenant (default: local-user)."));
+            "api: the caller's object id with --principal-tenant (default: local-user)."),
+        new Option(
+            "facts-out",
+            "FILE",
+            "cosmos-cdc: write the fact rows (newline-delimited JSON) to FILE instead of"
+                + " stderr."));
   }
 
   @Override
@@ -106,13 +117,31 @@ public final class AzureInvoker implements Invoker {
             maxTicks,
             options.get("principal-tenant"),
             options.get("principal-oid"),
-            System.getenv("MAESTRO_TENANT_CLAIM"));
+            System.getenv("MAESTRO_TENANT_CLAIM"),
+            options.containsKey("facts-out") ? Path.of(options.get("facts-out")) : null);
     LocalInvoke.StoreOpener store =
         () -> {
           Path db = dataDir.resolve(DATABASE);
           SqliteSubstrate sqlite = SqliteSubstrate.open(db);
+          SqliteCdcCursors cursors = sqlite.cdcCursors();
           return new LocalInvoke.LocalStore(
-              sqlite.substrate(), sqlite.timers(), "embedded SQLite store " + db, sqlite);
+              sqlite.substrate(),
+              sqlite.timers(),
+              sqlite.subscriptions(),
+              sqlite.deadLetters(),
+              new ContinuationCdc.Cursors() {
+                @Override
+                public long processed(ContinuationRef ref) {
+                  return cursors.processed(ref);
+                }
+
+                @Override
+                public void advance(ContinuationRef ref, long sequence) {
+                  cursors.advance(ref, sequence);
+                }
+              },
+              "embedded SQLite store " + db,
+              sqlite);
         };
     return new LocalInvoke(settings, store, out, err).invoke(function, payload);
   }

@@ -10,6 +10,7 @@ import dev.maestro.azure.local.LocalInvoke;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.local.cli.CliRun;
+import dev.maestro.local.store.SqliteSubstrate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,112 @@ class InvokeAzureCliTest {
     assertThat(summary.path("status").asText()).isEqualTo("KILLED");
     assertThat(summary.path("path").toString()).contains("\"event 2\"");
     assertThat(inboxes().undelivered(id)).isEmpty();
+  }
+
+  @Test
+  void givenAnAddressedEventGridEvent_whenInvoked_thenAWakeIsRaisedAndTheDriverDeliversIt()
+      throws IOException {
+    String id = create();
+
+    CliRun raised = invoke("eventgrid-wake", example("eventgrid-wake.json", id));
+
+    assertThat(raised.exit()).as(raised.err()).isZero();
+    JsonNode result = Json.tree(raised.out());
+    assertThat(result.path("outcome").asText()).isEqualTo("DELIVERED");
+    assertThat(result.path("woken")).hasSize(1);
+    assertThat(result.path("woken").get(0).path("continuation_id").asText()).isEqualTo(id);
+    assertThat(result.path("woken").get(0).path("kind").asText()).isEqualTo("stream");
+    var inbox = inboxes().undelivered(id);
+    assertThat(inbox).hasSize(1);
+    assertThat(inbox.getFirst().name()).isEqualTo("wake");
+    assertThat(inbox.getFirst().data().toString())
+        .contains(result.path("woken").get(0).path("wake_id").asText());
+
+    CliRun driven = invoke("orchestration", example("orchestration.json", id), "--no-wait");
+
+    assertThat(driven.exit()).as(driven.err()).isZero();
+    JsonNode summary = Json.tree(driven.out());
+    assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(summary.path("path").toString())
+        .as("the stream wake was ticked (and ignored: the continuation sleeps on a timer)")
+        .contains("tick stream " + result.path("woken").get(0).path("wake_id").asText());
+    assertThat(inboxes().undelivered(id)).isEmpty();
+  }
+
+  @Test
+  void givenAPoisonServiceBusMessage_whenInvoked_thenItIsDeadLetteredInTheStoreAndSucceeds()
+      throws IOException {
+    Path poison =
+        write(
+            "poison.json",
+            """
+            {"body": "not a stream message", "metadata": {"MessageId": "msg-poison"}}""");
+
+    CliRun r = invoke("servicebus-wake", poison);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode result = Json.tree(r.out());
+    assertThat(result.path("outcome").asText()).isEqualTo("DEAD_LETTERED");
+    assertThat(result.path("woken")).isEmpty();
+    try (var store = SqliteSubstrate.open(dir.resolve("data").resolve(AzureInvoker.DATABASE))) {
+      assertThat(store.deadLetters().list())
+          .singleElement()
+          .satisfies(
+              letter -> {
+                assertThat(letter.source()).isEqualTo("servicebus");
+                assertThat(letter.recordId()).isEqualTo("msg-poison");
+                assertThat(letter.raw()).isEqualTo("not a stream message");
+              });
+    }
+
+    CliRun unwrapped =
+        invoke(
+            "servicebus-wake",
+            write("bare.json", "{\"tenant\": \"acme\", \"topic\": \"t\", \"body\": {}}"));
+    assertThat(unwrapped.exit()).isEqualTo(2);
+    assertThat(unwrapped.err()).contains("bare.json").contains("unknown field 'tenant'");
+  }
+
+  @Test
+  void givenACompletedContinuation_whenCdcIsInvoked_thenItsFactRowsArePrintedOnce()
+      throws IOException {
+    String id = create();
+    CliRun driven = invoke("orchestration", example("orchestration.json", id), "--no-wait");
+    assertThat(driven.exit()).as(driven.err()).isZero();
+
+    CliRun cdc = invoke("cosmos-cdc", example("cosmos-cdc.json", id));
+
+    assertThat(cdc.exit()).as(cdc.err()).isZero();
+    JsonNode result = Json.tree(cdc.out());
+    assertThat(result.path("processed").asInt()).isPositive();
+    assertThat(result.path("facts").asText()).isEqualTo("stderr");
+    List<JsonNode> rows =
+        cdc.err()
+            .lines()
+            .filter(line -> line.startsWith("fact: "))
+            .map(line -> Json.tree(line.substring("fact: ".length())))
+            .toList();
+    assertThat(rows).hasSize(result.path("factRows").asInt());
+    assertThat(rows)
+        .allSatisfy(row -> assertThat(row.path("continuation_id").asText()).isEqualTo(id));
+    assertThat(rows)
+        .filteredOn(row -> row.path("table").asText().equals("fact_continuation_lifecycle"))
+        .extracting(row -> row.path("status_after").asText())
+        .startsWith("created")
+        .endsWith("completed");
+
+    Path out = dir.resolve("facts.jsonl");
+    CliRun again =
+        invoke("cosmos-cdc", example("cosmos-cdc.json", id), "--facts-out", out.toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(Json.tree(again.out()).path("processed").asInt())
+        .as("the cursor is at the head")
+        .isZero();
+    assertThat(Files.readString(out)).isEmpty();
+
+    CliRun unknown = invoke("cosmos-cdc", PAYLOADS.resolve("cosmos-cdc.json"));
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(Json.tree(unknown.out()).path("errorMessage").asText()).contains("no continuation");
   }
 
   @Test

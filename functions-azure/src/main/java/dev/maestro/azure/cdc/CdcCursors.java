@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@value #ID}; {@code sequence} the last event processed). It only moves forward, so a late or
  * replayed change never moves it back.
  */
-public final class CdcCursors {
+public final class CdcCursors implements ContinuationCdc.Cursors {
 
   /** The cursor document's id. */
   public static final String ID = "cdc";
@@ -25,7 +25,7 @@ public final class CdcCursors {
     this.container = Objects.requireNonNull(container, "container");
   }
 
-  /** The last sequence processed for {@code ref}; 0 when none was. */
+  @Override
   public long processed(ContinuationRef ref) {
     return ConditionalDocs.read(container, CosmosSubscriptions.continuationKey(ref), ID)
         .map(ConditionalDocs::sequence)
@@ -33,7 +33,7 @@ public final class CdcCursors {
         .orElse(0L);
   }
 
-  /** Records that {@code ref}'s events up to {@code sequence} are processed (never backwards). */
+  @Override
   public void advance(ContinuationRef ref, long sequence) {
     ObjectNode doc = JsonNodeFactory.instance.objectNode();
     doc.put("id", ID);

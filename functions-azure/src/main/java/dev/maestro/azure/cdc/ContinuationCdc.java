@@ -31,8 +31,8 @@ import java.util.Objects;
  * after its cursor up to the document's head ({@code logHeadSequence}) through the {@link EventLog}
  * port, which returns only committed events, applies each to the subscriptions index ({@link
  * SubscriptionIndexer}), sends their fact rows ({@link FactRows}) to the {@link FactSink}, and only
- * then advances the continuation's cursor ({@link CdcCursors}). A continuation is finished before
- * the next is started; a failure is thrown, and what was finished stays finished.
+ * then advances the continuation's cursor ({@link Cursors}). A continuation is finished before the
+ * next is started; a failure is thrown, and what was finished stays finished.
  *
  * <p>Replays change nothing in the index (its writes are conditional on the sequence) and a
  * document whose head is at or behind the cursor is skipped. If the function fails after sending
@@ -46,13 +46,25 @@ public final class ContinuationCdc {
 
   static final String SOURCE = "cdc";
 
+  /**
+   * How far CDC has processed each continuation's log ({@link CdcCursors} in Cosmos DB; the local
+   * invocation keeps them in the embedded store). A cursor only moves forward.
+   */
+  public interface Cursors {
+    /** The last sequence processed for {@code ref}; 0 when none was. */
+    long processed(ContinuationRef ref);
+
+    /** Records that {@code ref}'s events up to {@code sequence} are processed (never backwards). */
+    void advance(ContinuationRef ref, long sequence);
+  }
+
   /** How many events are read from the log at once. */
   static final int PAGE = 100;
 
   private final EventLog log;
   private final SubscriptionIndexer indexer;
   private final FactSink facts;
-  private final CdcCursors cursors;
+  private final Cursors cursors;
   private final DeadLetters deadLetters;
   private final Clock clock;
 
@@ -60,7 +72,7 @@ public final class ContinuationCdc {
       EventLog log,
       SubscriptionIndexer indexer,
       FactSink facts,
-      CdcCursors cursors,
+      Cursors cursors,
       DeadLetters deadLetters,
       Clock clock) {
     this.log = Objects.requireNonNull(log, "log");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
+import dev.maestro.azure.cdc.ContinuationCdc;
 import dev.maestro.azure.durable.ContinuationFunctions;
 import dev.maestro.azure.durable.OrchestrationInput;
 import dev.maestro.azure.durable.TickActivities;
@@ -15,7 +16,16 @@ import dev.maestro.azure.durable.TickActivityInput;
 import dev.maestro.azure.functions.AzureRuntime;
 import dev.maestro.azure.functions.EasyAuthIdentity;
 import dev.maestro.azure.functions.HttpApiFunction;
+import dev.maestro.azure.streams.EventGridWakeFunction;
+import dev.maestro.azure.streams.ServiceBusWakeFunction;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.stream.DeadLetter;
+import dev.maestro.core.stream.DeadLetters;
+import dev.maestro.core.stream.SchedulerWakeSink;
+import dev.maestro.core.stream.StreamIngest;
+import dev.maestro.core.stream.SubscriptionIndexer;
+import dev.maestro.core.stream.Subscriptions;
+import dev.maestro.core.stream.WakeSink;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.time.JumpingClock;
@@ -27,7 +37,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -53,6 +65,16 @@ import java.util.Objects;
  *       or an {@link OrchestrationInput} (object, or a string holding one); without {@code
  *       pending}, the wakes of the start recorded for the instance are delivered first. Prints the
  *       {@link LocalOrchestration.Summary}.
+ *   <li>{@code eventgrid-wake}: {@link EventGridWakeFunction} on an Event Grid schema or
+ *       CloudEvents 1.0 event; {@code servicebus-wake}: {@link ServiceBusWakeFunction} on {@link
+ *       ServiceBusPayload} ({@code {"body", "metadata": {"MessageId"}}}). Both fan out through the
+ *       store's subscriptions, raise {@code wake} events through the local Durable client and keep
+ *       poison records in the store's dead letters; they print {@code {"outcome", "woken",
+ *       "deadLetters"}}.
+ *   <li>{@code cosmos-cdc}: {@link ContinuationCdc} on {@link CdcPayload} (continuations of the
+ *       store, or continuation documents), keeping the store's subscriptions and CDC cursors; fact
+ *       rows go to stderr or {@link Settings#factsOut}; prints {@code {"processed", "factRows",
+ *       "facts"}}.
  * </ul>
  *
  * <p>Progress and logs go to {@code err}. Exit codes: {@link #OK}; {@link #FAILED} when the
@@ -74,13 +96,32 @@ public final class LocalInvoke {
   /** The default most ticks of one {@code orchestration} drive. */
   public static final int DEFAULT_MAX_TICKS = 100;
 
-  /** The store a local invocation runs over, and what closes it. */
+  /**
+   * The store a local invocation runs over, and what closes it.
+   *
+   * @param substrate the storage ports
+   * @param timers the Durable scheduler's ledger
+   * @param subscriptions the subscriptions index the stream functions fan out through and CDC keeps
+   * @param deadLetters where the stream and CDC functions keep poison records
+   * @param cdcCursors how far CDC has processed each continuation's log
+   * @param description the store, in words, for the log
+   * @param resource what closes the store; may be null
+   */
   public record LocalStore(
-      Substrate substrate, TimerQueue timers, String description, AutoCloseable resource)
+      Substrate substrate,
+      TimerQueue timers,
+      Subscriptions subscriptions,
+      DeadLetters deadLetters,
+      ContinuationCdc.Cursors cdcCursors,
+      String description,
+      AutoCloseable resource)
       implements AutoCloseable {
     public LocalStore {
       Objects.requireNonNull(substrate, "substrate");
       Objects.requireNonNull(timers, "timers");
+      Objects.requireNonNull(subscriptions, "subscriptions");
+      Objects.requireNonNull(deadLetters, "deadLetters");
+      Objects.requireNonNull(cdcCursors, "cdcCursors");
       Objects.requireNonNull(description, "description");
     }
 
@@ -102,6 +143,8 @@ public final class LocalInvoke {
    * @param principalTenant api: the caller's tenant claim; null keeps the payload's headers
    * @param principalOid api: the caller's object id; null: {@code local-user}
    * @param tenantClaim the claim naming the tenant ({@code MAESTRO_TENANT_CLAIM})
+   * @param factsOut where {@code cosmos-cdc} writes its fact rows (newline-delimited JSON, replaced
+   *     per invocation); null: stderr
    */
   public record Settings(
       Path dataDir,
@@ -109,7 +152,8 @@ public final class LocalInvoke {
       int maxTicks,
       String principalTenant,
       String principalOid,
-      String tenantClaim) {
+      String tenantClaim,
+      Path factsOut) {
     public Settings {
       Objects.requireNonNull(dataDir, "dataDir");
       if (maxTicks <= 0) throw new IllegalArgumentException("maxTicks must be positive");
@@ -179,7 +223,7 @@ public final class LocalInvoke {
       var clock = new JumpingClock();
       var runtime = new AzureRuntime(opened.substrate(), opened.timers(), clock);
       var durable = new LocalDurableClient(settings.inboxes(), clock);
-      var wiring = new Wiring(runtime, durable, clock, settings, err);
+      var wiring = new Wiring(runtime, durable, clock, settings, opened, err);
       Result result;
       try {
         result = target.runner().run(wiring, input);
@@ -268,6 +312,7 @@ public final class LocalInvoke {
       LocalDurableClient durable,
       JumpingClock clock,
       Settings settings,
+      LocalStore store,
       PrintStream err) {
     ContinuationFunctions continuationFunctions() {
       TickActivities activities = runtime.tickActivities();
@@ -317,6 +362,30 @@ public final class LocalInvoke {
             "{\"tenant\", \"continuation_id\"} or an OrchestrationInput",
             (payload, settings) -> orchestrationPayload(payload),
             LocalInvoke::orchestration));
+    t.put(
+        "eventgrid-wake",
+        new Target<>(
+            "stream wakes (EventGridWakeFunction); payload: an Event Grid or CloudEvents 1.0 event",
+            "an Event Grid schema or CloudEvents 1.0 event (a JSON object, or an array of one)",
+            (payload, settings) -> Json.write(payload),
+            LocalInvoke::eventGrid));
+    t.put(
+        "servicebus-wake",
+        new Target<>(
+            "stream wakes (ServiceBusWakeFunction); payload: {body, metadata: {MessageId}}",
+            "{\"body\": <the message: a JSON value, or a string sent as is>,"
+                + " \"metadata\": {\"MessageId\"}}",
+            (payload, settings) -> ServiceBusPayload.read(payload),
+            LocalInvoke::serviceBus));
+    t.put(
+        "cosmos-cdc",
+        new Target<>(
+            "CDC (ContinuationCdc) over the local store, fact rows to stderr;"
+                + " payload: [{tenant, continuation_id}] or continuation documents",
+            "a JSON array of {\"tenant\", \"continuation_id\"} items or continuation documents"
+                + " ({\"tenant\", \"continuationId\", \"logHeadSequence\"})",
+            (payload, settings) -> CdcPayload.read(payload),
+            LocalInvoke::cdc));
     return t;
   }
 
@@ -428,6 +497,89 @@ public final class LocalInvoke {
     LocalOrchestration.Summary summary = driver.drive(input);
     return new Result(
         summary.toJson(durable), TickActivities.NOT_FOUND.equals(summary.status()) ? FAILED : OK);
+  }
+
+  // ---- stream wakes and CDC ----
+
+  /** The ingest of one stream invocation over the local store, recording what it did. */
+  private static StreamIngest ingest(
+      Wiring w, DurableTaskClient client, List<ObjectNode> woken, List<DeadLetter> kept) {
+    var scheduler = new SchedulerWakeSink(w.runtime().scheduler(client), w.clock());
+    WakeSink sink =
+        (ref, wake) -> {
+          scheduler.deliver(ref, wake);
+          ObjectNode json = JsonNodeFactory.instance.objectNode();
+          json.put("tenant", ref.tenant().value());
+          json.put("continuation_id", ref.id().value());
+          json.put("wake_id", wake.id());
+          json.put("kind", wake.kind().wire());
+          json.put("channel", wake.channel());
+          woken.add(json);
+          w.err().println("  wake " + wake.id() + " raised for " + ref);
+        };
+    DeadLetters deadLetters =
+        letter -> {
+          w.store().deadLetters().record(letter);
+          kept.add(letter);
+          w.err().println("  dead-lettered: " + letter.error());
+        };
+    return new StreamIngest(w.store().subscriptions(), sink, deadLetters);
+  }
+
+  /** What a stream function did: the outcome, the wakes raised, the dead letters stored. */
+  private static Result streamResult(
+      StreamIngest.Outcome outcome, List<ObjectNode> woken, List<DeadLetter> kept) {
+    ObjectNode json = JsonNodeFactory.instance.objectNode();
+    json.put("outcome", outcome.name());
+    woken.forEach(json.putArray("woken")::add);
+    var letters = json.putArray("deadLetters");
+    for (DeadLetter letter : kept) {
+      ObjectNode l = letters.addObject();
+      l.put("source", letter.source());
+      l.put("recordId", letter.recordId());
+      l.put("receivedAt", letter.receivedAt().toString());
+      l.put("error", letter.error());
+    }
+    return Result.ok(json);
+  }
+
+  private static Result eventGrid(Wiring w, String event) {
+    var woken = new ArrayList<ObjectNode>();
+    var kept = new ArrayList<DeadLetter>();
+    var function = new EventGridWakeFunction(client -> ingest(w, client, woken, kept), w.clock());
+    return streamResult(function.accept(event, w.durable()), woken, kept);
+  }
+
+  private static Result serviceBus(Wiring w, ServiceBusPayload message) {
+    var woken = new ArrayList<ObjectNode>();
+    var kept = new ArrayList<DeadLetter>();
+    var function = new ServiceBusWakeFunction(client -> ingest(w, client, woken, kept), w.clock());
+    return streamResult(
+        function.accept(message.body(), message.messageId(), w.durable()), woken, kept);
+  }
+
+  private static Result cdc(Wiring w, List<JsonNode> items) throws IOException {
+    var documents = new ArrayList<JsonNode>();
+    for (JsonNode item : items) {
+      documents.add(CdcPayload.document(item, w.runtime().substrate().events()));
+    }
+    try (var facts = new LocalFactSink(w.settings().factsOut(), w.err())) {
+      var cdc =
+          new ContinuationCdc(
+              w.runtime().substrate().events(),
+              new SubscriptionIndexer(w.store().subscriptions()),
+              facts,
+              w.store().cdcCursors(),
+              w.store().deadLetters(),
+              w.clock());
+      int processed = cdc.process(documents);
+      ObjectNode json = JsonNodeFactory.instance.objectNode();
+      json.put("processed", processed);
+      json.put("factRows", facts.rows());
+      json.put(
+          "facts", w.settings().factsOut() == null ? "stderr" : w.settings().factsOut().toString());
+      return Result.ok(json);
+    }
   }
 
   /** A payload file that cannot be read or is not JSON. */

@@ -44,7 +44,7 @@ import org.sqlite.SQLiteConfig;
 final class SqliteDatabase implements AutoCloseable {
 
   /** The schema version this build writes; see {@link #MIGRATIONS}. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   /** The most operations one group-commit transaction holds. */
   static final int MAX_GROUP = 1024;
@@ -107,7 +107,38 @@ final class SqliteDatabase implements AutoCloseable {
         request_fingerprint TEXT NOT NULL,
         resource_id TEXT NOT NULL,
         claimed_at_ns INTEGER NOT NULL,
-        PRIMARY KEY (tenant, key)) WITHOUT ROWID"""));
+        PRIMARY KEY (tenant, key)) WITHOUT ROWID"""),
+          List.of(
+              // The subscriptions index (ADR-0009): one row per (tenant, topic, continuation) ...
+              """
+      CREATE TABLE subscriptions (
+        tenant TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        continuation_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        PRIMARY KEY (tenant, topic, continuation_id)) WITHOUT ROWID""",
+              // ... and one registry row per continuation that ever subscribed, never deleted.
+              """
+      CREATE TABLE subscription_registry (
+        tenant TEXT NOT NULL,
+        continuation_id TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        PRIMARY KEY (tenant, continuation_id)) WITHOUT ROWID""",
+              """
+      CREATE TABLE dead_letters (
+        source TEXT NOT NULL,
+        received_at_ns INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        error TEXT NOT NULL,
+        PRIMARY KEY (source, received_at_ns, record_id))""",
+              """
+      CREATE TABLE cdc_cursors (
+        tenant TEXT NOT NULL,
+        continuation_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        PRIMARY KEY (tenant, continuation_id)) WITHOUT ROWID"""));
 
   /** A unit of work against one connection; SQL failures are storage failures. */
   @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.maestro.local.store;
 
+import dev.maestro.core.stream.Subscriptions;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
 import java.nio.file.Path;
@@ -22,10 +23,16 @@ public final class SqliteSubstrate implements AutoCloseable {
   private final SqliteDatabase db;
   private final SqliteTimerQueue timers;
   private final Substrate substrate;
+  private final SqliteSubscriptions subscriptions;
+  private final SqliteDeadLetters deadLetters;
+  private final SqliteCdcCursors cdcCursors;
 
   private SqliteSubstrate(SqliteDatabase db) {
     this.db = db;
     this.timers = new SqliteTimerQueue(db);
+    this.subscriptions = new SqliteSubscriptions(db);
+    this.deadLetters = new SqliteDeadLetters(db);
+    this.cdcCursors = new SqliteCdcCursors(db);
     this.substrate =
         new Substrate(
             new SqliteContinuationStore(db),
@@ -52,6 +59,21 @@ public final class SqliteSubstrate implements AutoCloseable {
   /** The polled timer queue the in-process dispatcher fires wakes from. */
   public TimerQueue timers() {
     return timers;
+  }
+
+  /** The stream subscriptions index (ADR-0009) that CDC keeps and stream fan-out reads. */
+  public Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  /** Where poison stream records and unreadable CDC input are kept. */
+  public SqliteDeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  /** How far CDC has processed each continuation's log. */
+  public SqliteCdcCursors cdcCursors() {
+    return cdcCursors;
   }
 
   /** The database file. */
