@@ -1,0 +1,231 @@
+package dev.maestro.core.budget;
+
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.error.BudgetExceededException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link BudgetLedger} in one JVM's memory, for the local runtime and tests. One lock guards all
+ * state, so a reservation's check of every scope and its hold on them are a single atomic step.
+ * Scopes without a configured limit are tracked but unlimited. Tenant-day scopes take the UTC date
+ * of the injected clock at reservation time.
+ */
+public final class InMemoryBudgetLedger implements BudgetLedger {
+
+  private final Clock clock;
+  private final Duration ttl;
+  private final Map<ScopeKey, BudgetLimits> limits = new HashMap<>();
+  private final Map<TenantId, BudgetLimits> dailyLimits = new HashMap<>();
+  private final Map<ScopeKey, Tally> tallies = new HashMap<>();
+  private final Map<String, Reservation> outstanding = new LinkedHashMap<>();
+  private long nextId = 1;
+
+  /**
+   * @param clock the time reservations expire against and tenant days are cut by
+   * @param ttl how long a reservation is held unsettled before it expires (longer than any call)
+   */
+  public InMemoryBudgetLedger(Clock clock, Duration ttl) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ttl = Objects.requireNonNull(ttl, "ttl");
+    if (!ttl.isPositive()) throw new IllegalArgumentException("ttl must be positive");
+  }
+
+  /** Sets a continuation's limits (from its {@code spawn}, scoped down on fork). */
+  public synchronized void limitContinuation(ContinuationId continuation, BudgetLimits l) {
+    limits.put(ScopeKey.continuation(continuation), Objects.requireNonNull(l, "limits"));
+  }
+
+  /** Sets the limits shared by every continuation in the tree rooted at {@code root}. */
+  public synchronized void limitTree(ContinuationId root, BudgetLimits l) {
+    limits.put(ScopeKey.tree(root), Objects.requireNonNull(l, "limits"));
+  }
+
+  /** Sets a tenant's limits per UTC day. */
+  public synchronized void limitTenantDaily(TenantId tenant, BudgetLimits l) {
+    dailyLimits.put(tenant, Objects.requireNonNull(l, "limits"));
+  }
+
+  @Override
+  public synchronized Reservation reserve(Spender spender, BigDecimal usdMax, long tokensMax) {
+    Objects.requireNonNull(spender, "spender");
+    Objects.requireNonNull(usdMax, "usdMax");
+    if (usdMax.signum() < 0 || tokensMax < 0) {
+      throw new IllegalArgumentException("a reservation cannot be negative");
+    }
+    Instant now = clock.instant();
+    expire(now);
+    List<ScopeKey> scopes = scopes(spender, now);
+    for (ScopeKey scope : scopes) {
+      BudgetLimits l = limitOf(scope);
+      if (l == null) continue;
+      Tally t = tally(scope);
+      BigDecimal committed = t.settledUsd.add(t.reservedUsd);
+      if (committed.add(usdMax).compareTo(l.maxUsd()) > 0) {
+        throw new BudgetExceededException(
+            "reserving $"
+                + usdMax.toPlainString()
+                + " would cross the hard cap of "
+                + scope
+                + ": $"
+                + committed.toPlainString()
+                + " of $"
+                + l.maxUsd().toPlainString()
+                + " is spent or reserved");
+      }
+      long tokens = t.settledTokens + t.reservedTokens;
+      if (l.maxTokens() > 0 && tokens + tokensMax > l.maxTokens()) {
+        throw new BudgetExceededException(
+            "reserving "
+                + tokensMax
+                + " tokens would cross the token cap of "
+                + scope
+                + ": "
+                + tokens
+                + " of "
+                + l.maxTokens()
+                + " are spent or reserved");
+      }
+    }
+    var reservation = new Reservation("rsv-" + nextId++, scopes, usdMax, tokensMax, now.plus(ttl));
+    for (ScopeKey scope : scopes) tally(scope).hold(usdMax, tokensMax);
+    outstanding.put(reservation.id(), reservation);
+    return reservation;
+  }
+
+  @Override
+  public synchronized Settlement settle(
+      Reservation reservation, BigDecimal actualUsd, long actualTokens) {
+    Objects.requireNonNull(reservation, "reservation");
+    Objects.requireNonNull(actualUsd, "actualUsd");
+    if (actualUsd.signum() < 0 || actualTokens < 0) {
+      throw new IllegalArgumentException("an actual cost cannot be negative");
+    }
+    Instant now = clock.instant();
+    expire(now);
+    BigDecimal usd = actualUsd.min(reservation.usd());
+    long tokens = Math.min(actualTokens, reservation.tokens());
+    boolean late = outstanding.remove(reservation.id()) == null;
+    if (late) {
+      if (now.isBefore(reservation.expiresAt())) {
+        throw new IllegalStateException(
+            "reservation " + reservation.id() + " was already settled or released");
+      }
+      // Its headroom was freed on expiry and may be taken; charge only what still fits.
+      for (ScopeKey scope : reservation.scopes()) {
+        BudgetLimits l = limitOf(scope);
+        if (l == null) continue;
+        Tally t = tally(scope);
+        BigDecimal room = l.maxUsd().subtract(t.settledUsd).subtract(t.reservedUsd);
+        usd = usd.min(room.max(BigDecimal.ZERO));
+        if (l.maxTokens() > 0) {
+          tokens =
+              Math.min(tokens, Math.max(0, l.maxTokens() - t.settledTokens - t.reservedTokens));
+        }
+      }
+    } else {
+      for (ScopeKey scope : reservation.scopes()) {
+        tally(scope).unhold(reservation.usd(), reservation.tokens());
+      }
+    }
+    for (ScopeKey scope : reservation.scopes()) tally(scope).charge(usd, tokens);
+    return new Settlement(usd, tokens, actualUsd.subtract(usd), actualTokens - tokens, late);
+  }
+
+  @Override
+  public synchronized void release(Reservation reservation) {
+    Objects.requireNonNull(reservation, "reservation");
+    expire(clock.instant());
+    if (outstanding.remove(reservation.id()) != null) {
+      for (ScopeKey scope : reservation.scopes()) {
+        tally(scope).unhold(reservation.usd(), reservation.tokens());
+      }
+    }
+  }
+
+  @Override
+  public synchronized List<ScopeStatus> status(Spender spender) {
+    Instant now = clock.instant();
+    expire(now);
+    List<ScopeStatus> out = new ArrayList<>(3);
+    for (ScopeKey scope : scopes(spender, now)) {
+      Tally t = tallies.getOrDefault(scope, new Tally());
+      out.add(
+          new ScopeStatus(
+              scope,
+              limitOf(scope),
+              t.settledUsd,
+              t.settledTokens,
+              t.calls,
+              t.reservedUsd,
+              t.reservedTokens));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<ScopeKey> scopes(Spender spender, Instant now) {
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    return List.of(
+        ScopeKey.continuation(spender.continuation()),
+        ScopeKey.tree(spender.root()),
+        ScopeKey.tenantDay(spender.tenant(), day));
+  }
+
+  private BudgetLimits limitOf(ScopeKey scope) {
+    return scope.kind() == ScopeKey.Kind.TENANT_DAY
+        ? dailyLimits.get(TenantId.of(scope.id()))
+        : limits.get(scope);
+  }
+
+  private Tally tally(ScopeKey scope) {
+    return tallies.computeIfAbsent(scope, k -> new Tally());
+  }
+
+  /** Frees the headroom of every reservation whose time to live has passed. */
+  private void expire(Instant now) {
+    for (Iterator<Reservation> it = outstanding.values().iterator(); it.hasNext(); ) {
+      Reservation r = it.next();
+      if (!now.isBefore(r.expiresAt())) {
+        it.remove();
+        for (ScopeKey scope : r.scopes()) tally(scope).unhold(r.usd(), r.tokens());
+      }
+    }
+  }
+
+  /** One scope's running totals; guarded by the ledger's lock. */
+  private static final class Tally {
+    BigDecimal settledUsd = BigDecimal.ZERO;
+    long settledTokens;
+    long calls;
+    BigDecimal reservedUsd = BigDecimal.ZERO;
+    long reservedTokens;
+
+    void hold(BigDecimal usd, long tokens) {
+      reservedUsd = reservedUsd.add(usd);
+      reservedTokens += tokens;
+    }
+
+    void unhold(BigDecimal usd, long tokens) {
+      reservedUsd = reservedUsd.subtract(usd);
+      reservedTokens -= tokens;
+    }
+
+    void charge(BigDecimal usd, long tokens) {
+      settledUsd = settledUsd.add(usd);
+      settledTokens += tokens;
+      calls++;
+    }
+  }
+}
