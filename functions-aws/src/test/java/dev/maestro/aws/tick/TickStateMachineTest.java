@@ -30,6 +30,7 @@ import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.Observability;
+import dev.maestro.core.time.ManualClock;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -75,7 +76,7 @@ class TickStateMachineTest {
 
   private static DynamoDbLocalFixture dynamo;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00.250Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00.250Z"));
   private final FakeSchedulerService aws = new FakeSchedulerService();
   private final Map<String, UnaryOperator<JsonNode>> faults = new HashMap<>();
   private LocalAwsServer server;

@@ -15,6 +15,7 @@ import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.ScheduledWake;
+import dev.maestro.core.time.ManualClock;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class WakeSweeperTest {
   private static final Principal ALICE = new Principal(TenantId.of("acme"), "alice", Set.of());
   private static DynamoDbLocalFixture dynamo;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private AwsRuntime runtime;
   private ContinuationService service;
 

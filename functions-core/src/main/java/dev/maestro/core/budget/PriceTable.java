@@ -1,9 +1,6 @@
 package dev.maestro.core.budget;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.InvalidInputException.FieldError;
@@ -55,8 +52,6 @@ public final class PriceTable {
   private static final int MAX_MODELS = 1_000;
   private static final Set<String> FIELDS = Set.of("version", "note", "models");
   private static final Set<String> PRICE_FIELDS = Set.of("inputPerMTok", "outputPerMTok");
-  private static final ObjectReader READER =
-      Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   /** The list price of one model, in USD per million input and output tokens. */
   public record Price(BigDecimal inputPerMTok, BigDecimal outputPerMTok) {
@@ -88,19 +83,7 @@ public final class PriceTable {
    * @throws InvalidInputException naming each offending field
    */
   public static PriceTable parse(String json) {
-    if (json == null || json.isBlank()) {
-      throw InvalidInputException.of("", "a JSON object is required");
-    }
-    JsonNode tree;
-    try {
-      tree = READER.readTree(json);
-    } catch (JacksonException e) {
-      String message = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
-      int cut = message.indexOf('\n');
-      throw InvalidInputException.of(
-          "", "malformed JSON" + (cut >= 0 ? message.substring(0, cut) : message));
-    }
-    return parse(tree);
+    return parse(Json.readDocument(json));
   }
 
   /** As {@link #parse(String)}, from a tree. */

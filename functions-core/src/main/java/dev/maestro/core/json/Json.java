@@ -152,4 +152,28 @@ public final class Json {
     }
     return out.toString();
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT_READER =
+      mapper()
+          .reader()
+          .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  /**
+   * A configuration document's JSON tree, read strictly (a duplicate key is an error). Blank or
+   * malformed input is an {@link dev.maestro.core.error.InvalidInputException} at the root pointer,
+   * with the parser's first message line.
+   */
+  public static JsonNode readDocument(String json) {
+    if (json == null || json.isBlank()) {
+      throw dev.maestro.core.error.InvalidInputException.of("", "a JSON object is required");
+    }
+    try {
+      return STRICT_READER.readTree(json);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      String message = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
+      int cut = message.indexOf('\n');
+      throw dev.maestro.core.error.InvalidInputException.of(
+          "", "malformed JSON" + (cut >= 0 ? message.substring(0, cut) : message));
+    }
+  }
 }

@@ -1,9 +1,6 @@
 package dev.maestro.core.policy;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.InvalidInputException.FieldError;
@@ -58,24 +55,10 @@ final class PolicyDocumentParser {
   private static final Set<String> APPROVAL_FIELDS = Set.of("usdThreshold", "riskThreshold");
   private static final Set<String> RUNTIME_FIELDS =
       Set.of("policyClasses", "safetyMarginSeconds", "agentcore", "foundry");
-  private static final ObjectReader READER =
-      Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-
   private final List<FieldError> errors = new ArrayList<>();
 
   PolicyDocument parse(String json) {
-    if (json == null || json.isBlank())
-      throw InvalidInputException.of("", "a JSON object is required");
-    JsonNode tree;
-    try {
-      tree = READER.readTree(json);
-    } catch (JacksonException e) {
-      String message = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
-      int cut = message.indexOf('\n');
-      throw InvalidInputException.of(
-          "", "malformed JSON" + (cut >= 0 ? message.substring(0, cut) : message));
-    }
-    return parse(tree);
+    return parse(Json.readDocument(json));
   }
 
   PolicyDocument parse(JsonNode doc) {

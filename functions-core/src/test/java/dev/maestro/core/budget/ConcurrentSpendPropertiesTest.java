@@ -9,6 +9,7 @@ import dev.maestro.core.budget.BudgetLedger.Spender;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.BudgetExceededException;
+import dev.maestro.core.time.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +70,7 @@ class ConcurrentSpendPropertiesTest {
   Run race(long seed, int contCents, int treeCents, int dayCents, int tokenCap) throws Exception {
     var ledger =
         new InMemoryBudgetLedger(
-            new SettableClock(Instant.parse("2026-11-23T12:00:00Z")), Duration.ofHours(1));
+            new ManualClock(Instant.parse("2026-11-23T12:00:00Z")), Duration.ofHours(1));
     for (ContinuationId c : List.of(A, B, C)) {
       ledger.limitContinuation(c, BudgetLimits.ofUsd(cents(contCents), tokenCap));
     }

@@ -10,6 +10,7 @@ import dev.maestro.core.budget.BudgetLedger.Spender;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.BudgetExceededException;
+import dev.maestro.core.time.ManualClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ class InMemoryBudgetLedgerTest {
   static final Spender AT_CHILD = new Spender(CHILD, ROOT, ACME);
   static final Duration TTL = Duration.ofMinutes(10);
 
-  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-23T12:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
   private final InMemoryBudgetLedger ledger = new InMemoryBudgetLedger(clock, TTL);
 
   static BigDecimal usd(String s) {

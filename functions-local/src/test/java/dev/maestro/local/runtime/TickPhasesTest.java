@@ -24,6 +24,7 @@ import dev.maestro.core.tick.Persisted;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.tick.TickEngine;
 import dev.maestro.core.tick.TickOutcome;
+import dev.maestro.core.time.ManualClock;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
 import dev.maestro.local.store.SqliteSubstrate;
@@ -51,7 +52,7 @@ class TickPhasesTest {
 
   @TempDir Path dir;
   private SqliteSubstrate store;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private ContinuationService service;
 
   @BeforeEach
