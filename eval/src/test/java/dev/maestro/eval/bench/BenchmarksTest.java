@@ -29,7 +29,7 @@ class BenchmarksTest {
   void givenTheServiceRegistry_whenLoaded_thenEveryBenchmarkIsFound() {
     assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
         .containsExactlyInAnyOrder(
-            "append", "lifecycle", "wake", "dynamodb-append", "coldstart", "kernel");
+            "append", "lifecycle", "wake", "dynamodb-append", "coldstart", "kernel", "fairness");
   }
 
   @Test
@@ -82,6 +82,34 @@ class BenchmarksTest {
     assertThat(r).containsEntry("decisions", 2000).containsEntry("distinct_inputs", 500);
     assertThat(figures(r, "latency")).containsEntry("count", 2000L);
     assertThat((Long) r.get("decisions_per_second")).isPositive();
+  }
+
+  @Test
+  void givenASmallFairnessRun_whenSimulated_thenBothPoliciesServeTheSameArrivals() {
+    Map<String, Object> r = new FairnessBenchmark().run(dir, Map.of("seconds", "30"), quiet);
+
+    int arrivals = (Integer) r.get("arrivals");
+    assertThat(arrivals).isPositive();
+    for (String policy : new String[] {"fifo", "wfq"}) {
+      Map<String, Object> p = figures(r, policy);
+      long admitted = (Long) figures(p, "queueing_delay_ms").get("count");
+      assertThat(
+              admitted
+                  + (Integer) p.get("still_queued_at_end")
+                  + (Long) p.get("rejected_queue_full"))
+          .isEqualTo(arrivals);
+      assertThat((Double) p.get("jain_index")).isBetween(0.0, 1.0);
+    }
+    assertThat(r).containsKey("meets_target");
+  }
+
+  @Test
+  void givenKnownAllocations_whenJainIsComputed_thenItMatchesTheDefinition() {
+    assertThat(FairnessBenchmark.jain(java.util.List.of(1.0, 1.0, 1.0))).isEqualTo(1.0);
+    assertThat(FairnessBenchmark.jain(java.util.List.of(1.0, 0.0, 0.0, 0.0))).isEqualTo(0.25);
+    assertThat(
+            FairnessBenchmark.maxMinFairShares(new double[] {10, 1, 10}, new double[] {1, 1, 2}, 9))
+        .containsExactly(8.0 / 3, 1.0, 16.0 / 3);
   }
 
   @Test
