@@ -28,13 +28,15 @@ import java.util.Objects;
  */
 public final class CosmosSubstrate {
 
+  private final CosmosAsyncClient client;
+  private final CosmosContainers containers;
   private final CosmosTimerQueue timers;
   private final Substrate substrate;
 
   /** Wires every port over {@code client} and {@code containers}; makes no call to Cosmos DB. */
   public CosmosSubstrate(CosmosAsyncClient client, CosmosContainers containers) {
-    Objects.requireNonNull(client, "client");
-    Objects.requireNonNull(containers, "containers");
+    this.client = Objects.requireNonNull(client, "client");
+    this.containers = Objects.requireNonNull(containers, "containers");
     CosmosAsyncDatabase database = client.getDatabase(containers.database());
     var continuations =
         new CosmosContinuationStore(
@@ -47,6 +49,16 @@ public final class CosmosSubstrate {
             new CosmosEventLog(database.getContainer(containers.events()), continuations),
             timers,
             new CosmosIdempotencyStore(database.getContainer(containers.idempotency())));
+  }
+
+  /** The client the ports use (other containers of the account share it). */
+  public CosmosAsyncClient client() {
+    return client;
+  }
+
+  /** Where the ports' containers are. */
+  public CosmosContainers containers() {
+    return containers;
   }
 
   /** The ports, with {@link #timers()} as the scheduler. */

@@ -41,6 +41,10 @@ public final class AzureRuntime {
         throw new UnauthorizedException("callers are authenticated by App Service authentication");
       };
 
+  private final CosmosSubstrate cosmos;
+  private final SecureRandom random = new SecureRandom();
+  private final TickEngine engine;
+  private final TickActivities activities;
   private final TimerQueue ledger;
   private final Substrate substrate;
   private final Clock clock;
@@ -52,7 +56,7 @@ public final class AzureRuntime {
    * that must reach an orchestration use {@link #router(DurableTaskClient)}.
    */
   public AzureRuntime(CosmosSubstrate cosmos, Clock clock) {
-    this(cosmos.substrate(), cosmos.timers(), clock);
+    this(cosmos, cosmos.substrate(), cosmos.timers(), clock);
   }
 
   /**
@@ -61,11 +65,28 @@ public final class AzureRuntime {
    * scheduler by requests.
    */
   public AzureRuntime(Substrate substrate, TimerQueue ledger, Clock clock) {
+    this(null, substrate, ledger, clock);
+  }
+
+  private AzureRuntime(
+      CosmosSubstrate cosmos, Substrate substrate, TimerQueue ledger, Clock clock) {
+    this.cosmos = cosmos;
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.substrate =
         new Substrate(
             substrate.continuations(), substrate.events(), ledger, substrate.idempotency());
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.engine =
+        new TickEngine(
+            this.substrate,
+            Recipes.builtIn(),
+            this.clock,
+            holder,
+            LEASE_TTL,
+            Observability.NONE,
+            random);
+    this.activities =
+        new TickActivities(() -> engine, ContinuationReader.of(this.substrate), this.clock);
   }
 
   private static volatile AzureRuntime container;
@@ -115,6 +136,17 @@ public final class AzureRuntime {
     return value;
   }
 
+  /**
+   * The Cosmos DB substrate this runtime was built on, whose client the app's other containers
+   * (subscriptions, CDC cursors) share.
+   *
+   * @throws IllegalStateException if the runtime runs on another substrate (a local invocation)
+   */
+  public CosmosSubstrate cosmos() {
+    if (cosmos == null) throw new IllegalStateException("this runtime is not backed by Cosmos DB");
+    return cosmos;
+  }
+
   /** The ports, with the timer ledger as the scheduler (activities). */
   public Substrate substrate() {
     return substrate;
@@ -131,7 +163,7 @@ public final class AzureRuntime {
     var withDurable =
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
-    var service = new ContinuationService(withDurable, clock, new SecureRandom());
+    var service = new ContinuationService(withDurable, clock, random);
     return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
   }
 
@@ -149,21 +181,14 @@ public final class AzureRuntime {
     return clock;
   }
 
-  /** The {@code tick} activity over this runtime. */
+  /** The {@code tick} activity over this runtime (one per app instance). */
   public TickActivities tickActivities() {
-    return new TickActivities(this::tickEngine, ContinuationReader.of(substrate), clock);
+    return activities;
   }
 
-  /** A tick engine over this runtime with the built-in recipes. */
+  /** The app instance's tick engine, with the built-in recipes. */
   public TickEngine tickEngine() {
-    return new TickEngine(
-        substrate,
-        Recipes.builtIn(),
-        clock,
-        holder,
-        LEASE_TTL,
-        Observability.NONE,
-        new SecureRandom());
+    return engine;
   }
 
   /** The JWT claim naming the tenant: {@code MAESTRO_TENANT_CLAIM}, or the default. */

@@ -1,14 +1,12 @@
 package dev.maestro.azure.streams;
 
-import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosAsyncContainer;
-import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.microsoft.durabletask.DurableTaskClient;
-import dev.maestro.azure.cosmos.CosmosContainers;
+import dev.maestro.azure.cosmos.CosmosSubstrate;
 import dev.maestro.azure.functions.AzureRuntime;
 import dev.maestro.core.stream.DeadLetters;
 import dev.maestro.core.stream.SchedulerWakeSink;
@@ -48,7 +46,8 @@ public record StreamResources(
     StreamResources resources = container;
     if (resources != null) return resources;
     synchronized (StreamResources.class) {
-      if (container == null) container = fromEnvironment(System.getenv());
+      if (container == null)
+        container = fromEnvironment(AzureRuntime.container().cosmos(), System.getenv());
       return container;
     }
   }
@@ -57,25 +56,15 @@ public record StreamResources(
    * Builds the resources from {@code env}; a missing variable is named in the error.
    *
    * <ul>
-   *   <li>{@code MAESTRO_COSMOS_ENDPOINT}, {@code MAESTRO_COSMOS_KEY}, {@code
-   *       MAESTRO_COSMOS_DATABASE}, {@code MAESTRO_CONTAINER_PREFIX}: as for {@link AzureRuntime}.
+   *   <li>the Cosmos DB account and containers of {@code cosmos} (the runtime's, so the app
+   *       instance has one Cosmos client);
    *   <li>{@code MAESTRO_STORAGE_CONNECTION} (default: {@code AzureWebJobsStorage}): the Storage
    *       account of the dead-letter queue and the fact blobs.
    *   <li>{@code MAESTRO_DEAD_LETTER_QUEUE} (default {@value #DEFAULT_DEAD_LETTER_QUEUE}), {@code
    *       MAESTRO_FACTS_CONTAINER} (default {@value #DEFAULT_FACTS_CONTAINER}).
    * </ul>
    */
-  static StreamResources fromEnvironment(Map<String, String> env) {
-    var client =
-        new CosmosClientBuilder()
-            .endpoint(required(env, "MAESTRO_COSMOS_ENDPOINT", "the Cosmos DB account endpoint"))
-            .key(required(env, "MAESTRO_COSMOS_KEY", "the Cosmos DB account key"))
-            .consistencyLevel(ConsistencyLevel.STRONG)
-            .buildAsyncClient();
-    var containers =
-        new CosmosContainers(
-            env.getOrDefault("MAESTRO_COSMOS_DATABASE", "maestro"),
-            env.getOrDefault("MAESTRO_CONTAINER_PREFIX", ""));
+  static StreamResources fromEnvironment(CosmosSubstrate cosmos, Map<String, String> env) {
     String storage = env.get("MAESTRO_STORAGE_CONNECTION");
     if (storage == null || storage.isBlank()) {
       storage =
@@ -96,7 +85,7 @@ public record StreamResources(
             .getBlobContainerClient(
                 env.getOrDefault("MAESTRO_FACTS_CONTAINER", DEFAULT_FACTS_CONTAINER));
     return new StreamResources(
-        StreamContainers.subscriptions(client, containers),
+        StreamContainers.subscriptions(cosmos.client(), cosmos.containers()),
         new StorageQueueDeadLetters(queue),
         facts);
   }

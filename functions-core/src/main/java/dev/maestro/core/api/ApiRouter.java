@@ -108,7 +108,11 @@ public final class ApiRouter {
   private final GoalFrameParser goalFrames;
   private final PolicyStore policies;
   private final Clock clock;
-  private final byte[] openApiDocument;
+
+  /** Read once per class: every router (one per request on some transports) serves it. */
+  private static final class OpenApi {
+    static final byte[] DOCUMENT = loadOpenApi();
+  }
 
   /**
    * A router over {@code service}, authenticating callers with {@code identity} and accepting goal
@@ -137,7 +141,7 @@ public final class ApiRouter {
     this.goalFrames = new GoalFrameParser(recipes);
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.openApiDocument = loadOpenApi();
+    Objects.requireNonNull(OpenApi.DOCUMENT); // loads it: a missing document fails construction
   }
 
   /** The routes this router serves, in declaration order. */
@@ -306,7 +310,7 @@ public final class ApiRouter {
 
   private ApiResponse openApi(Call call) {
     call.violations().throwIfAny();
-    return new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON), openApiDocument);
+    return new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON), OpenApi.DOCUMENT);
   }
 
   private ApiResponse health(Call call) {
