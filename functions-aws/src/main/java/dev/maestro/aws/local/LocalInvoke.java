@@ -32,6 +32,7 @@ import dev.maestro.aws.tick.WakeSweepHandler;
 import dev.maestro.aws.tick.WakeSweeper;
 import dev.maestro.core.facts.FactSink;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.json.JsonFiles;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.time.JumpingClock;
@@ -44,7 +45,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -145,10 +145,9 @@ public final class LocalInvoke {
   private <I> int run(String function, Target<I> target, Path eventFile) {
     I input;
     try {
-      String text = read(eventFile);
-      JsonNode tree = tree(eventFile, text);
-      input = target.parser().parse(new Event(text, tree));
-    } catch (InvalidEvent e) {
+      JsonFiles.Loaded loaded = JsonFiles.load(eventFile, "event");
+      input = target.parser().parse(new Event(loaded.text(), loaded.tree()));
+    } catch (JsonFiles.InvalidFileException e) {
       err.println("maestro invoke aws " + function + ": " + e.getMessage());
       return USAGE;
     } catch (IllegalArgumentException e) {
@@ -190,13 +189,10 @@ public final class LocalInvoke {
         result = target.runner().run(wiring, input, context);
       } catch (Exception e) {
         e.printStackTrace(err);
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        error.put("errorMessage", String.valueOf(e.getMessage()));
-        error.put("errorType", e.getClass().getName());
-        print(error);
+        JsonFiles.print(out, JsonFiles.errorDocument(e));
         return FAILED;
       }
-      print(result.response());
+      JsonFiles.print(out, result.response());
       return result.exit();
     } catch (Exception storeFailed) {
       err.println("maestro invoke aws " + function + ": the store failed: " + storeFailed);
@@ -206,37 +202,6 @@ public final class LocalInvoke {
 
   private LocalStore openStore() throws Exception {
     return store.open();
-  }
-
-  private void print(JsonNode response) {
-    try {
-      out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(response));
-      out.flush();
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InvalidEvent("event file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new InvalidEvent("cannot read event file " + file + ": " + e);
-    }
-  }
-
-  private static JsonNode tree(Path file, String text) {
-    try {
-      JsonNode tree = Json.mapper().readTree(text);
-      if (tree == null || tree.isMissingNode())
-        throw new InvalidEvent("event file " + file + " is empty; it must hold one JSON document");
-      return tree;
-    } catch (JsonProcessingException e) {
-      throw new InvalidEvent(
-          "event file " + file + " is not valid JSON: " + dev.maestro.core.json.Json.describe(e));
-    }
   }
 
   // ---- the functions ----
@@ -535,13 +500,6 @@ public final class LocalInvoke {
     @Override
     public void close() throws IOException {
       if (file != null) file.close();
-    }
-  }
-
-  /** An event file that cannot be read or is not JSON. */
-  private static final class InvalidEvent extends RuntimeException {
-    InvalidEvent(String message) {
-      super(message);
     }
   }
 }

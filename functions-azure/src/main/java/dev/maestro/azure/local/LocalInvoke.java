@@ -19,6 +19,7 @@ import dev.maestro.azure.functions.HttpApiFunction;
 import dev.maestro.azure.streams.EventGridWakeFunction;
 import dev.maestro.azure.streams.ServiceBusWakeFunction;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.json.JsonFiles;
 import dev.maestro.core.stream.DeadLetter;
 import dev.maestro.core.stream.DeadLetters;
 import dev.maestro.core.stream.SchedulerWakeSink;
@@ -34,8 +35,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,8 +201,8 @@ public final class LocalInvoke {
   private <I> int run(String function, Target<I> target, Path payloadFile) {
     I input;
     try {
-      input = target.parser().parse(tree(payloadFile, read(payloadFile)), settings);
-    } catch (InvalidPayload e) {
+      input = target.parser().parse(JsonFiles.load(payloadFile, "payload").tree(), settings);
+    } catch (JsonFiles.InvalidFileException e) {
       err.println("maestro invoke azure " + function + ": " + e.getMessage());
       return USAGE;
     } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -229,49 +228,14 @@ public final class LocalInvoke {
         result = target.runner().run(wiring, input);
       } catch (Exception e) {
         e.printStackTrace(err);
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        error.put("errorMessage", String.valueOf(e.getMessage()));
-        error.put("errorType", e.getClass().getName());
-        print(error);
+        JsonFiles.print(out, JsonFiles.errorDocument(e));
         return FAILED;
       }
-      print(result.response());
+      JsonFiles.print(out, result.response());
       return result.exit();
     } catch (Exception storeFailed) {
       err.println("maestro invoke azure " + function + ": the store failed: " + storeFailed);
       return FAILED;
-    }
-  }
-
-  private void print(JsonNode response) {
-    try {
-      out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(response));
-      out.flush();
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InvalidPayload("payload file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new InvalidPayload("cannot read payload file " + file + ": " + e);
-    }
-  }
-
-  private static JsonNode tree(Path file, String text) {
-    try {
-      JsonNode tree = Json.mapper().readTree(text);
-      if (tree == null || tree.isMissingNode())
-        throw new InvalidPayload(
-            "payload file " + file + " is empty; it must hold one JSON document");
-      return tree;
-    } catch (JsonProcessingException e) {
-      throw new InvalidPayload(
-          "payload file " + file + " is not valid JSON: " + dev.maestro.core.json.Json.describe(e));
     }
   }
 
@@ -579,13 +543,6 @@ public final class LocalInvoke {
       json.put(
           "facts", w.settings().factsOut() == null ? "stderr" : w.settings().factsOut().toString());
       return Result.ok(json);
-    }
-  }
-
-  /** A payload file that cannot be read or is not JSON. */
-  private static final class InvalidPayload extends RuntimeException {
-    InvalidPayload(String message) {
-      super(message);
     }
   }
 }
