@@ -23,7 +23,6 @@ import dev.maestro.core.substrate.ContinuationStore;
 import dev.maestro.core.substrate.EpochNanos;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,10 +323,7 @@ final class DynamoContinuationStore implements ContinuationStore {
   @Override
   public List<ContinuationRef> scanUnfinished(ContinuationRef after, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    Comparator<ContinuationRef> order =
-        Comparator.comparing((ContinuationRef r) -> r.tenant().value())
-            .thenComparing(r -> r.id().value());
-    var smallest = new TreeSet<ContinuationRef>(order);
+    var smallest = new TreeSet<ContinuationRef>(ContinuationRef.ORDER);
     Map<String, AttributeValue> start = null;
     do {
       var request =
@@ -347,7 +343,7 @@ final class DynamoContinuationStore implements ContinuationStore {
             new ContinuationRef(
                 TenantId.of(Items.string(item, TENANT)),
                 ContinuationId.of(Items.string(item, CONTINUATION_ID)));
-        if (after != null && order.compare(ref, after) <= 0) continue;
+        if (after != null && ContinuationRef.ORDER.compare(ref, after) <= 0) continue;
         smallest.add(ref);
         if (smallest.size() > limit) smallest.pollLast();
       }

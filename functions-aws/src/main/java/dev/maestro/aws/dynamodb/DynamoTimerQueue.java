@@ -66,12 +66,6 @@ final class DynamoTimerQueue implements TimerQueue {
   /** DynamoDB's limit on the keys of one {@code BatchGetItem}. */
   private static final int BATCH_GET_LIMIT = 100;
 
-  private static final Comparator<ScheduledWake> DELIVERY_ORDER =
-      Comparator.comparing(ScheduledWake::dueAt)
-          .thenComparing(w -> w.tenant().value())
-          .thenComparing(w -> w.continuationId().value())
-          .thenComparing(w -> w.wake().id());
-
   private final DynamoDbClient client;
   private final DynamoTables tables;
 
@@ -155,7 +149,7 @@ final class DynamoTimerQueue implements TimerQueue {
     return live(candidates).stream()
         .map(DynamoTimerQueue::wakeOf)
         .filter(w -> !w.dueAt().isAfter(now))
-        .sorted(DELIVERY_ORDER)
+        .sorted(ScheduledWake.DELIVERY_ORDER)
         .limit(limit)
         .toList();
   }

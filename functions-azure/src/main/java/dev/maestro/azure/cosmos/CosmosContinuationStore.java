@@ -25,7 +25,6 @@ import dev.maestro.core.substrate.EpochNanos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
@@ -66,10 +65,6 @@ final class CosmosContinuationStore implements ContinuationStore {
 
   /** The expiry a released lease reports: before any {@code now}, so it is free at once. */
   static final Instant RELEASED = Instant.EPOCH;
-
-  private static final Comparator<ContinuationRef> ORDER =
-      Comparator.comparing((ContinuationRef r) -> r.tenant().value())
-          .thenComparing(r -> r.id().value());
 
   private final CosmosAsyncContainer container;
   private final CosmosAsyncContainer events;
@@ -246,7 +241,7 @@ final class CosmosContinuationStore implements ContinuationStore {
   @Override
   public List<ContinuationRef> scanUnfinished(ContinuationRef after, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    var candidates = new TreeSet<ContinuationRef>(ORDER);
+    var candidates = new TreeSet<ContinuationRef>(ContinuationRef.ORDER);
     var entries = new HashMap<ContinuationRef, ObjectNode>();
     for (int bucket = 0; bucket < UNFINISHED_BUCKETS; bucket++) {
       String pk = "unfinished#" + bucket;
@@ -256,7 +251,7 @@ final class CosmosContinuationStore implements ContinuationStore {
             new ContinuationRef(
                 TenantId.of(Docs.text(entry, TENANT)),
                 ContinuationId.of(Docs.text(entry, CONTINUATION_ID)));
-        if (after != null && ORDER.compare(ref, after) <= 0) continue;
+        if (after != null && ContinuationRef.ORDER.compare(ref, after) <= 0) continue;
         candidates.add(ref);
         entries.put(ref, entry);
       }

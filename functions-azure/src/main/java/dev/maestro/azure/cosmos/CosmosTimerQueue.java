@@ -63,12 +63,6 @@ final class CosmosTimerQueue implements TimerQueue {
   static final String WAKE = "wake";
   static final String NONCE = "nonce";
 
-  private static final Comparator<ScheduledWake> DELIVERY_ORDER =
-      Comparator.comparing(ScheduledWake::dueAt)
-          .thenComparing(w -> w.tenant().value())
-          .thenComparing(w -> w.continuationId().value())
-          .thenComparing(w -> w.wake().id());
-
   private final CosmosAsyncContainer timers;
 
   CosmosTimerQueue(CosmosAsyncContainer timers) {
@@ -161,7 +155,7 @@ final class CosmosTimerQueue implements TimerQueue {
       if (live.isPresent() && !live.get().dueAt().isAfter(now)) due.add(live.get());
       if (due.size() == limit) break;
     }
-    due.sort(DELIVERY_ORDER);
+    due.sort(ScheduledWake.DELIVERY_ORDER);
     return List.copyOf(due);
   }
 
