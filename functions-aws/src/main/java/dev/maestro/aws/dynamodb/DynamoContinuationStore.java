@@ -173,15 +173,7 @@ final class DynamoContinuationStore implements ContinuationStore {
                     .orElseThrow(
                         () -> new NotFoundException("continuation " + ref + " does not exist"));
             long generation = Items.number(stored, GENERATION);
-            if (fence < generation) {
-              throw new FencedException(
-                  "snapshot of "
-                      + ref
-                      + " carries fence "
-                      + fence
-                      + " but the lease is at generation "
-                      + generation);
-            }
+            FencedException.check("snapshot of", ref, fence, generation);
             // The stored snapshot is as new or newer: snapshots only move forward, and an older
             // one is ignored by contract.
             return null;

@@ -136,7 +136,7 @@ final class DynamoEventLog implements EventLog {
 
   private Outcome tryAppend(ContinuationRef ref, long fence, List<EventEnvelope> batch) {
     Head head = head(ref);
-    checkFence(ref, fence, head.generation());
+    FencedException.check("append to", ref, fence, head.generation());
     long first = batch.get(0).sequence();
     List<String> storedOverlap = List.of();
     if (first <= head.sequence()) {
@@ -187,7 +187,7 @@ final class DynamoEventLog implements EventLog {
           reason.hasItem() && !reason.item().isEmpty()
               ? Items.number(reason.item(), GENERATION)
               : currentGeneration(ref);
-      checkFence(ref, fence, generation);
+      FencedException.check("append to", ref, fence, generation);
       // The fence holds, so another writer moved the log's head after our read: re-reading tells
       // a duplicate from a conflict.
       return Outcome.SLOT_TAKEN;
@@ -240,18 +240,6 @@ final class DynamoEventLog implements EventLog {
                 .map(item -> Items.number(item, DynamoContinuationStore.GENERATION))
                 .orElseThrow(
                     () -> new NotFoundException("continuation " + ref + " does not exist")));
-  }
-
-  private static void checkFence(ContinuationRef ref, long fence, long generation) {
-    if (fence < generation) {
-      throw new FencedException(
-          "append to "
-              + ref
-              + " carries fence "
-              + fence
-              + " but the lease is at generation "
-              + generation);
-    }
   }
 
   /** The continuation's lease generation and its log's last sequence and hash. */

@@ -123,15 +123,7 @@ final class CosmosContinuationStore implements ContinuationStore {
             ref,
             doc -> {
               long generation = Docs.number(doc, GENERATION);
-              if (fence < generation) {
-                throw new FencedException(
-                    "snapshot of "
-                        + ref
-                        + " carries fence "
-                        + fence
-                        + " but the lease is at generation "
-                        + generation);
-              }
+              FencedException.check("snapshot of", ref, fence, generation);
               // Snapshots only move forward: an older or equal one is ignored by contract.
               if (Docs.number(doc, LAST_SEQUENCE) >= snapshot.lastSequence()) return false;
               doc.put(SNAPSHOT, Json.write(snapshot));

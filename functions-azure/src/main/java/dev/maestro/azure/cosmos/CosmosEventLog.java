@@ -105,7 +105,7 @@ final class CosmosEventLog implements EventLog {
   /** One read-decide-write round: the result, or null to re-read after losing a race. */
   private AppendResult tryAppend(ContinuationRef ref, long fence, List<EventEnvelope> batch) {
     Head head = head(ref);
-    checkFence(ref, fence, head.generation());
+    FencedException.check("append to", ref, fence, head.generation());
     long first = batch.get(0).sequence();
     List<String> storedOverlap = List.of();
     if (first <= head.sequence()) {
@@ -167,18 +167,6 @@ final class CosmosEventLog implements EventLog {
             + event.sequence()
             + " of "
             + ref);
-  }
-
-  private static void checkFence(ContinuationRef ref, long fence, long generation) {
-    if (fence < generation) {
-      throw new FencedException(
-          "append to "
-              + ref
-              + " carries fence "
-              + fence
-              + " but the lease is at generation "
-              + generation);
-    }
   }
 
   /** The continuation document as read, with its etag, generation and log head. */

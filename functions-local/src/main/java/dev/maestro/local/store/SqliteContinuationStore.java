@@ -98,15 +98,7 @@ final class SqliteContinuationStore implements ContinuationStore {
     db.write(
         s -> {
           long generation = leaseRow(s, ref).generation();
-          if (fence < generation) {
-            throw new FencedException(
-                "snapshot of "
-                    + ref
-                    + " carries fence "
-                    + fence
-                    + " but the lease is at generation "
-                    + generation);
-          }
+          FencedException.check("snapshot of", ref, fence, generation);
           PreparedStatement update =
               s.prepare(
                   """

@@ -76,15 +76,7 @@ final class SqliteEventLog implements EventLog {
       List<String> bodies)
       throws SQLException {
     Head head = head(s, ref);
-    if (fence < head.generation()) {
-      throw new FencedException(
-          "append to "
-              + ref
-              + " carries fence "
-              + fence
-              + " but the lease is at generation "
-              + head.generation());
-    }
+    FencedException.check("append to", ref, fence, head.generation());
     long first = batch.get(0).sequence();
     List<String> storedOverlap = List.of();
     if (first <= head.sequence()) {
