@@ -90,7 +90,7 @@ public final class KernelBenchmark implements Benchmark {
     var out = new LinkedHashMap<String, Object>();
     out.put("decisions", decisions);
     out.put("distinct_inputs", distinct);
-    out.put("latency", micros(latency));
+    out.put("latency", Stats.micros(latency));
     out.put("decisions_per_second", Math.round(decisions / seconds));
     out.put("target_p99_us", 20);
     out.put("meets_target", latency.getValueAtPercentile(99) < 20_000);
@@ -98,18 +98,6 @@ public final class KernelBenchmark implements Benchmark {
     out.put("threads", 1);
     out.put("checksum", sink);
     out.put("machine", Stats.machine());
-    return out;
-  }
-
-  private static Map<String, Object> micros(Histogram h) {
-    var out = new LinkedHashMap<String, Object>();
-    out.put("count", h.getTotalCount());
-    out.put("p50_us", Stats.round(h.getValueAtPercentile(50) / 1e3));
-    out.put("p90_us", Stats.round(h.getValueAtPercentile(90) / 1e3));
-    out.put("p99_us", Stats.round(h.getValueAtPercentile(99) / 1e3));
-    out.put("p99_9_us", Stats.round(h.getValueAtPercentile(99.9) / 1e3));
-    out.put("max_us", Stats.round(h.getMaxValue() / 1e3));
-    out.put("mean_us", Stats.round(h.getMean() / 1e3));
     return out;
   }
 
@@ -122,7 +110,7 @@ public final class KernelBenchmark implements Benchmark {
   }
 
   /** The default policy with delegation enabled for the standard class on both vendors. */
-  private static TenantPolicy delegating() {
+  static TenantPolicy delegating() {
     PolicyDocument base = PolicyDocument.defaults(TENANT);
     return TenantPolicy.of(
         new PolicyDocument(
@@ -145,7 +133,7 @@ public final class KernelBenchmark implements Benchmark {
   }
 
   /** One varied input: mostly ordinary steps, with every gate, cap and delegation case present. */
-  private static DecisionInput input(SplittableRandom r) {
+  static DecisionInput input(SplittableRandom r) {
     BigDecimal max = BigDecimal.valueOf(50 + r.nextInt(450), 2); // $0.50 .. $4.99
     BigDecimal spent =
         r.nextInt(10) == 0

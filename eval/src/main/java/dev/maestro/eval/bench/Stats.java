@@ -45,4 +45,17 @@ final class Stats {
     out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return out;
   }
+
+  /** Latency figures of {@code h} (nanoseconds) in microseconds. */
+  static Map<String, Object> micros(Histogram h) {
+    var out = new LinkedHashMap<String, Object>();
+    out.put("count", h.getTotalCount());
+    out.put("p50_us", round(h.getValueAtPercentile(50) / 1e3));
+    out.put("p90_us", round(h.getValueAtPercentile(90) / 1e3));
+    out.put("p99_us", round(h.getValueAtPercentile(99) / 1e3));
+    out.put("p99_9_us", round(h.getValueAtPercentile(99.9) / 1e3));
+    out.put("max_us", round(h.getMaxValue() / 1e3));
+    out.put("mean_us", round(h.getMean() / 1e3));
+    return out;
+  }
 }

@@ -3,6 +3,7 @@ package dev.maestro.eval.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maestro.local.bench.Benchmark;
+import dev.maestro.policy.onnx.LearnedPolicies;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,14 @@ class BenchmarksTest {
   void givenTheServiceRegistry_whenLoaded_thenEveryBenchmarkIsFound() {
     assertThat(ServiceLoader.load(Benchmark.class).stream().map(p -> p.get().name()))
         .containsExactlyInAnyOrder(
-            "append", "lifecycle", "wake", "dynamodb-append", "coldstart", "kernel", "fairness");
+            "append",
+            "lifecycle",
+            "wake",
+            "dynamodb-append",
+            "coldstart",
+            "kernel",
+            "kernel-v1",
+            "fairness");
   }
 
   @Test
@@ -82,6 +90,20 @@ class BenchmarksTest {
     assertThat(r).containsEntry("decisions", 2000).containsEntry("distinct_inputs", 500);
     assertThat(figures(r, "latency")).containsEntry("count", 2000L);
     assertThat((Long) r.get("decisions_per_second")).isPositive();
+  }
+
+  @Test
+  void givenASmallKernelV1Run_whenMeasured_thenEveryScoreIsTimedWithTheShippedModel() {
+    Map<String, Object> r =
+        new KernelV1Benchmark()
+            .run(dir, Map.of("calls", "2000", "warmup", "200", "inputs", "300"), quiet);
+
+    assertThat(r).containsEntry("calls", 2000).containsEntry("distinct_inputs", 300);
+    assertThat(figures(r, "score_one_row")).containsEntry("count", 2000L);
+    assertThat(figures(r, "suggest")).containsEntry("count", 2000L);
+    assertThat(figures(r, "shadow_decide")).containsEntry("count", 2000L);
+    assertThat((double) r.get("rows_per_suggest")).isBetween(2.0, 6.0);
+    assertThat(r.get("model")).isEqualTo(LearnedPolicies.defaultManifest().orElseThrow().version());
   }
 
   @Test

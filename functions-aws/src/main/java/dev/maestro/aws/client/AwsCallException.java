@@ -3,14 +3,18 @@ package dev.maestro.aws.client;
 /**
  * A call to an AWS service that did not succeed: the service answered with an error (HTTP status
  * and the error code from {@code x-amzn-ErrorType} or the body's {@code __type}), or the request
- * never got an answer (status 0, code {@code TransportError}). {@link #retryable()} says whether
- * the failure was transient (throttling, a server error, a transport failure); by the time this is
- * thrown the client's retries are spent.
+ * never got an answer (status 0, code {@code TransportError}), or a success status came with a body
+ * that is not JSON (code {@code MalformedResponse}). {@link #retryable()} says whether the failure
+ * was transient (throttling, a server error, a transport failure); by the time this is thrown the
+ * client's retries are spent.
  */
 public final class AwsCallException extends RuntimeException {
 
   /** The error code of a failure that never reached the service or never got its answer. */
   public static final String TRANSPORT_ERROR = "TransportError";
+
+  /** The error code of a success status whose body is not the JSON the protocol promises. */
+  public static final String MALFORMED_RESPONSE = "MalformedResponse";
 
   private final int statusCode;
   private final String errorCode;

@@ -19,16 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -74,7 +70,6 @@ public final class AwsJsonClient {
   private final Clock signingClock;
   private final Sleeper sleeper;
   private final RandomGenerator random;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   /**
    * A client for the service at {@code endpoint} whose SigV4 signing name is {@code signingName}
@@ -217,15 +212,7 @@ public final class AwsJsonClient {
   private JsonNode attempt(String operation, SdkHttpFullRequest unsigned, byte[] body) {
     AwsCredentialsIdentity identity = credentials.resolveCredentials();
     SignedRequest signed =
-        signer.sign(
-            r -> {
-              r.identity(identity)
-                  .request(unsigned)
-                  .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, signingName)
-                  .putProperty(AwsV4HttpSigner.REGION_NAME, endpoint.region())
-                  .putProperty(HttpSigner.SIGNING_CLOCK, signingClock);
-              if (body != null) r.payload(ContentStreamProvider.fromByteArray(body));
-            });
+        AwsSigV4.sign(unsigned, body, identity, signingName, endpoint.region(), signingClock);
     int status;
     Map<String, java.util.List<String>> headers;
     byte[] responseBody;
@@ -245,10 +232,31 @@ public final class AwsJsonClient {
       throw new AwsCallException(
           operation, 0, AwsCallException.TRANSPORT_ERROR, e.getMessage(), true, e);
     }
-    if (status >= 200 && status < 300) {
-      return parse(responseBody).orElseGet(JsonNodeFactory.instance::objectNode);
-    }
+    if (status >= 200 && status < 300) return success(operation, status, responseBody);
     throw error(operation, status, headers, responseBody);
+  }
+
+  /**
+   * A success answer's body: an empty object when there is none; a body that is not JSON is a
+   * {@link AwsCallException#MALFORMED_RESPONSE}, not retried (the same request would be answered
+   * the same way).
+   */
+  private static JsonNode success(String operation, int status, byte[] body) {
+    if (body.length == 0) return JsonNodeFactory.instance.objectNode();
+    try {
+      JsonNode node = Json.mapper().readTree(body);
+      return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
+    } catch (IOException e) {
+      String text = new String(body, StandardCharsets.UTF_8).strip();
+      throw new AwsCallException(
+          operation,
+          status,
+          AwsCallException.MALFORMED_RESPONSE,
+          "the response body is not JSON: "
+              + (text.length() <= 200 ? text : text.substring(0, 200) + "..."),
+          false,
+          e);
+    }
   }
 
   private static byte[] readAll(InputStream in) throws IOException {

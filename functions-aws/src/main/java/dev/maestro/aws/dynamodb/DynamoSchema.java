@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 /**
  * Creates the tables of {@link DynamoTables} as the substrate expects them: on-demand billing, the
  * {@code events} table streamed with {@code NEW_IMAGE} (CDC and sibling fan-out read it), the
- * due-time index on {@code timers}, and TTL on {@code dead_letters} ({@value #DEAD_LETTER_TTL}).
- * Used by tests and by deployment tooling; production stacks may declare the same shapes in
- * infrastructure code instead.
+ * due-time index on {@code timers}, and TTL on {@code dead_letters} ({@value #DEAD_LETTER_TTL}) and
+ * {@code budget}. Used by tests and by deployment tooling; production stacks may declare the same
+ * shapes in infrastructure code instead.
  */
 public final class DynamoSchema {
 
@@ -71,21 +71,25 @@ public final class DynamoSchema {
             return null;
           });
     }
+    enableTtl(client, tables.deadLetters(), DEAD_LETTER_TTL);
+    enableTtl(client, tables.budget(), DynamoBudgetLedger.TTL_ATTRIBUTE);
+  }
+
+  private static void enableTtl(DynamoDbClient client, String table, String attribute) {
     Items.sdk(
-        "enabling TTL on " + tables.deadLetters(),
+        "enabling TTL on " + table,
         () -> {
           var ttl =
               client
-                  .describeTimeToLive(
-                      DescribeTimeToLiveRequest.builder().tableName(tables.deadLetters()).build())
+                  .describeTimeToLive(DescribeTimeToLiveRequest.builder().tableName(table).build())
                   .timeToLiveDescription();
           if (ttl == null || ttl.timeToLiveStatus() == TimeToLiveStatus.DISABLED) {
             client.updateTimeToLive(
                 UpdateTimeToLiveRequest.builder()
-                    .tableName(tables.deadLetters())
+                    .tableName(table)
                     .timeToLiveSpecification(
                         TimeToLiveSpecification.builder()
-                            .attributeName(DEAD_LETTER_TTL)
+                            .attributeName(attribute)
                             .enabled(true)
                             .build())
                     .build());
@@ -149,6 +153,13 @@ public final class DynamoSchema {
             .build(),
         CreateTableRequest.builder()
             .tableName(tables.subscriptions())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(
+                attribute(PK, ScalarAttributeType.S), attribute(SK, ScalarAttributeType.S))
+            .keySchema(hash(PK), range(SK))
+            .build(),
+        CreateTableRequest.builder()
+            .tableName(tables.budget())
             .billingMode(BillingMode.PAY_PER_REQUEST)
             .attributeDefinitions(
                 attribute(PK, ScalarAttributeType.S), attribute(SK, ScalarAttributeType.S))

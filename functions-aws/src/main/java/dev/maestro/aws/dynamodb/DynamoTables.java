@@ -54,6 +54,14 @@ public record DynamoTables(String prefix) {
     return prefix + "subscriptions";
   }
 
+  /**
+   * The budget ledger ({@link DynamoBudgetLedger}): limits, per-scope totals, reservations and
+   * alert markers (pk, sk strings); TTL on {@code expiresAt}.
+   */
+  public String budget() {
+    return prefix + "budget";
+  }
+
   /** Stream records that were acknowledged without delivery (pk {@code source#day}); TTL. */
   public String deadLetters() {
     return prefix + "dead_letters";

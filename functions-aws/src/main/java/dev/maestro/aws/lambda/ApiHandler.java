@@ -6,15 +6,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.maestro.core.api.ApiRequest;
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.tick.Recipes;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +31,17 @@ import java.util.Set;
  * lives here.
  *
  * <p>Everything it needs is built once per container, in static initialisation (and so in the
- * SnapStart snapshot), from the environment of {@link AwsRuntime} (tables, scheduler) and:
+ * SnapStart snapshot), from the environment of {@link AwsRuntime} (tables, scheduler, budget
+ * ledger) and:
  *
  * <ul>
  *   <li>{@code MAESTRO_TENANT_CLAIM} (default {@code custom:tenant}): the JWT claim that names the
  *       tenant.
  * </ul>
  *
- * The AWS SDK reads the region and credentials from the Lambda environment as usual.
+ * The AWS SDK reads the region and credentials from the Lambda environment as usual. The router
+ * enforces the tenant daily cap ({@link AwsRuntime#dailyCap()}): at 100 % of a tenant's day, a
+ * create, approve or redirect gets 429 problem+json with {@code Retry-After}.
  */
 public final class ApiHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -73,6 +79,15 @@ public final class ApiHandler
     return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
   }
 
+  /**
+   * A router as {@link #router(ContinuationService)} that decides with {@code policies} and refuses
+   * work past each tenant's daily budget cap as kept by {@code dailyCap}.
+   */
+  static ApiRouter router(
+      ContinuationService service, PolicyStore policies, Clock clock, TenantDailyCap dailyCap) {
+    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap);
+  }
+
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return HttpApiEvents.toResponse(
@@ -85,7 +100,9 @@ public final class ApiHandler
             .getOrDefault("MAESTRO_TENANT_CLAIM", ApiGatewayIdentity.DEFAULT_TENANT_CLAIM);
     AwsRuntime runtime = AwsRuntime.container();
     var service = new ContinuationService(runtime.substrate(), runtime.clock(), new SecureRandom());
-    ApiHandler handler = new ApiHandler(router(service), claim);
+    ApiHandler handler =
+        new ApiHandler(
+            router(service, runtime.policies(), runtime.clock(), runtime.dailyCap()), claim);
     Priming.register("api", handler::prime, System.getenv());
     return handler;
   }

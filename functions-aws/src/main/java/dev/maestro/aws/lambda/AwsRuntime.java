@@ -1,7 +1,14 @@
 package dev.maestro.aws.lambda;
 
+import dev.maestro.aws.dynamodb.DynamoBudgetLedger;
 import dev.maestro.aws.dynamodb.DynamoSubstrate;
 import dev.maestro.aws.dynamodb.DynamoTables;
+import dev.maestro.core.budget.BudgetAlert;
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetWatch;
+import dev.maestro.core.budget.TenantDailyCap;
+import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Scheduler;
 import dev.maestro.core.substrate.Substrate;
@@ -22,7 +29,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What every Maestro function in one container shares, built once from the environment: the
- * DynamoDB client and substrate, the scheduler, the clock and this container's lease holder name.
+ * DynamoDB client and substrate, the scheduler, the clock, this container's lease holder name, and
+ * the budget ledger ({@link DynamoBudgetLedger} in the {@code budget} table, wrapped in a {@link
+ * BudgetWatch} that logs the 50/80/100 % tenant-day alerts once each) with the tenant daily cap the
+ * API enforces at ingress (BRIEF §9), whose limits come from the tenant policies.
  *
  * <p>Environment:
  *
@@ -40,6 +50,11 @@ public final class AwsRuntime {
   /** The default lease: longer than a tick function's timeout, within the Express window. */
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
 
+  /** How long a budget reservation is held unsettled: longer than any model call. */
+  public static final Duration RESERVATION_TTL = Duration.ofMinutes(15);
+
+  private static final System.Logger LOG = System.getLogger(AwsRuntime.class.getName());
+
   private final DynamoDbClient client;
   private final DynamoTables tables;
   private final DynamoSubstrate dynamo;
@@ -47,6 +62,9 @@ public final class AwsRuntime {
   private final Clock clock;
   private final String holder;
   private final Duration leaseTtl;
+  private final PolicyStore policies = new InMemoryPolicyStore();
+  private final BudgetLedger budget;
+  private final TenantDailyCap dailyCap;
 
   /**
    * @param schedulerFor the scheduler to use given the timer ledger (the ledger itself when timers
@@ -72,6 +90,13 @@ public final class AwsRuntime {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.holder = Objects.requireNonNull(holder, "holder");
     this.leaseTtl = Objects.requireNonNull(leaseTtl, "leaseTtl");
+    this.budget =
+        new BudgetWatch(
+            new DynamoBudgetLedger(client, tables, clock, RESERVATION_TTL),
+            AwsRuntime::logAlert,
+            clock);
+    this.dailyCap =
+        TenantDailyCap.of(budget, clock, tenant -> policies.policyFor(tenant).dailyLimits());
   }
 
   /** The container's runtime, built on first use from the process environment. */
@@ -150,6 +175,35 @@ public final class AwsRuntime {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** The budget ledger (DynamoDB, alerts logged once each through a {@link BudgetWatch}). */
+  public BudgetLedger budget() {
+    return budget;
+  }
+
+  /** The tenant policies: what the API decides with and where daily caps come from. */
+  public PolicyStore policies() {
+    return policies;
+  }
+
+  /**
+   * The tenant daily cap at API ingress over {@link #budget()}; before each check it pushes the
+   * tenant policy's {@code daily} limits into the ledger when they changed.
+   */
+  public TenantDailyCap dailyCap() {
+    return dailyCap;
+  }
+
+  private static void logAlert(BudgetAlert alert) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "budget alert: tenant {0} reached {1} % of its daily cap on {2} (${3} of ${4})",
+        alert.tenant().value(),
+        alert.thresholdPercent(),
+        alert.day(),
+        alert.spentUsd().toPlainString(),
+        alert.capUsd().toPlainString());
   }
 
   /** A tick engine over this runtime with the built-in recipes. */

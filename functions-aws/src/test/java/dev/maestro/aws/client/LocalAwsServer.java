@@ -143,6 +143,24 @@ public final class LocalAwsServer implements AutoCloseable {
         java.util.random.RandomGenerator.getDefault());
   }
 
+  /**
+   * A client of this server signed as {@code signingName} in {@code region} at the instants {@code
+   * signingClock} gives, with the static test credentials and {@code retry}, waiting zero time
+   * between attempts.
+   */
+  public AwsJsonClient client(
+      String signingName, String region, AwsRetryPolicy retry, Clock signingClock) {
+    return new AwsJsonClient(
+        endpoint(region),
+        signingName,
+        UrlConnectionHttpClient.create(),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, "secret")),
+        retry,
+        signingClock,
+        d -> {},
+        java.util.random.RandomGenerator.getDefault());
+  }
+
   @Override
   public void close() {
     server.stop(0);

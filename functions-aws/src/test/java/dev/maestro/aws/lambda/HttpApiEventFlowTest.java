@@ -6,19 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maestro.aws.dynamodb.DynamoBudgetLedger;
 import dev.maestro.aws.dynamodb.DynamoDbLocalFixture;
 import dev.maestro.aws.dynamodb.DynamoSubstrate;
+import dev.maestro.aws.dynamodb.DynamoTables;
 import dev.maestro.aws.local.LambdaEventReader;
 import dev.maestro.core.api.ApiRequest;
+import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetLimits;
+import dev.maestro.core.budget.TenantDailyCap;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.policy.InMemoryPolicyStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +51,7 @@ class HttpApiEventFlowTest {
 
   private static DynamoDbLocalFixture dynamo;
   private ApiHandler handler;
+  private DynamoTables tables;
 
   @BeforeAll
   static void startDynamo() {
@@ -53,7 +65,8 @@ class HttpApiEventFlowTest {
 
   @BeforeEach
   void freshTables() {
-    var substrate = new DynamoSubstrate(dynamo.client(), dynamo.freshTables("api"));
+    tables = dynamo.freshTables("api");
+    var substrate = new DynamoSubstrate(dynamo.client(), tables);
     var service =
         new ContinuationService(substrate.substrate(), Clock.systemUTC(), new SecureRandom());
     handler = new ApiHandler(ApiHandler.router(service), CLAIM);
@@ -120,6 +133,38 @@ class HttpApiEventFlowTest {
     JsonNode body = Json.tree(r.getBody());
     assertThat(body.path("continuationId").asText()).isEqualTo(id);
     assertThat(body.path("kind").asText()).isEqualTo("approve");
+  }
+
+  // ---- the tenant daily cap at ingress ----
+
+  @Test
+  void givenTheTenantsDailyCapReached_whenACreateEventIsHandled_thenItIs429AndNothingIsWritten() {
+    Clock clock = Clock.systemUTC();
+    var ledger = new DynamoBudgetLedger(dynamo.client(), tables, clock, Duration.ofMinutes(15));
+    var policies = new InMemoryPolicyStore();
+    var substrate = new DynamoSubstrate(dynamo.client(), tables);
+    var service = new ContinuationService(substrate.substrate(), clock, new SecureRandom());
+    var capped =
+        new ApiHandler(
+            ApiHandler.router(
+                service,
+                policies,
+                clock,
+                TenantDailyCap.of(ledger, clock, t -> policies.policyFor(t).dailyLimits())),
+            CLAIM);
+    TenantId acme = TenantId.of("acme");
+    ledger.limitTenantDaily(acme, BudgetLimits.ofUsd(new BigDecimal("2.00"), 0));
+    ContinuationId spender = ContinuationId.of("0190f0a0-0000-7000-8000-000000000001");
+    ledger.reserve(new BudgetLedger.Spender(spender, spender, acme), new BigDecimal("2.00"), 0);
+
+    APIGatewayV2HTTPResponse r = capped.handleRequest(event("create-continuation.json"), null);
+
+    assertProblem(r, 429, ApiRouter.DAILY_CAP_PROBLEM);
+    assertThat(Long.parseLong(r.getHeaders().get("Retry-After"))).isBetween(1L, 86_400L);
+    assertThat(Json.tree(r.getBody()).path("detail").asText()).contains("daily budget cap");
+    assertThat(substrate.substrate().continuations().scanUnfinished(null, 10))
+        .as("nothing written")
+        .isEmpty();
   }
 
   // ---- tenant from claims only ----

@@ -1,5 +1,6 @@
 package dev.maestro.azure.cosmos;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -51,5 +52,20 @@ public record CosmosContainers(String database, String prefix) {
    */
   public String timers() {
     return prefix + "timers";
+  }
+
+  /**
+   * The budget ledger's documents (see {@link CosmosBudgetLedger}): scope totals with their holds
+   * (pk {@code scope#kind#id[#day]}), limits (pk {@code limit#kind#id}), reservation outcome
+   * markers (pk {@code rsv#tenant}, expired by per-item TTL) and alert markers (pk {@code
+   * alert#tenant#day}).
+   */
+  public String budget() {
+    return prefix + "budget";
+  }
+
+  /** Every container name, in the order {@link CosmosSchema} creates them. */
+  public List<String> all() {
+    return List.of(continuations(), events(), idempotency(), timers(), budget());
   }
 }

@@ -3,13 +3,12 @@ package dev.maestro.azure.cosmos;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosAsyncDatabase;
 import com.azure.cosmos.models.CosmosContainerProperties;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * Creates the database and containers {@link CosmosSubstrate} expects, each partitioned on {@code
- * /pk}, where they are missing (for tests and local runs; deployments create them with their
- * infrastructure code). Idempotent.
+ * Creates the database and containers {@link CosmosSubstrate} and {@link CosmosBudgetLedger}
+ * expect, each partitioned on {@code /pk}, where they are missing (for tests and local runs;
+ * deployments create them with their infrastructure code). Idempotent.
  */
 public final class CosmosSchema {
 
@@ -26,19 +25,13 @@ public final class CosmosSchema {
         "creating the database " + containers.database(),
         () -> client.createDatabaseIfNotExists(containers.database()).block());
     CosmosAsyncDatabase database = client.getDatabase(containers.database());
-    for (String name :
-        List.of(
-            containers.continuations(),
-            containers.events(),
-            containers.idempotency(),
-            containers.timers())) {
+    for (String name : containers.all()) {
+      var properties = new CosmosContainerProperties(name, PARTITION_KEY_PATH);
+      // Per-item TTL on, no default: the budget ledger's reservation markers expire themselves.
+      if (name.equals(containers.budget())) properties.setDefaultTimeToLiveInSeconds(-1);
       Docs.call(
           "creating the container " + name,
-          () ->
-              database
-                  .createContainerIfNotExists(
-                      new CosmosContainerProperties(name, PARTITION_KEY_PATH))
-                  .block());
+          () -> database.createContainerIfNotExists(properties).block());
     }
   }
 }

@@ -4,14 +4,21 @@ import com.azure.cosmos.ConsistencyLevel;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.microsoft.durabletask.DurableTaskClient;
+import dev.maestro.azure.cosmos.CosmosBudgetLedger;
 import dev.maestro.azure.cosmos.CosmosContainers;
 import dev.maestro.azure.cosmos.CosmosSubstrate;
 import dev.maestro.azure.durable.ContinuationReader;
 import dev.maestro.azure.durable.DurableScheduler;
 import dev.maestro.azure.durable.TickActivities;
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.budget.BudgetAlert;
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetWatch;
+import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Substrate;
@@ -27,13 +34,24 @@ import java.util.UUID;
 
 /**
  * What every Maestro function of one Functions app instance shares, built once: the Cosmos DB
- * substrate and clock, from which the API router (per request, with its Durable client) and the
- * tick activity are made. Environment: see {@link #fromEnvironment}.
+ * substrate, budget ledger and clock, from which the API router (per request, with its Durable
+ * client) and the tick activity are made. Environment: see {@link #fromEnvironment}.
+ *
+ * <p>The router refuses new work past a tenant's daily budget cap (BRIEF §9): a create, approve or
+ * redirect gets 429 with {@code Retry-After} until the next UTC midnight once the tenant's day in
+ * the {@link CosmosBudgetLedger} is at its cap. The cap is the tenant policy's {@code
+ * daily.dailyUsd}, pushed into the ledger by the ingress check; threshold alerts (50/80/100 %) are
+ * logged once each by a {@link BudgetWatch}.
  */
 public final class AzureRuntime {
 
   /** A tick's lease: longer than an activity's timeout. */
   public static final Duration LEASE_TTL = Duration.ofMinutes(2);
+
+  /** How long a budget reservation is held unsettled: longer than any model call. */
+  public static final Duration RESERVATION_TTL = Duration.ofMinutes(15);
+
+  private static final System.Logger LOG = System.getLogger(AzureRuntime.class.getName());
 
   /** Refuses every caller: the router's own identity is never the one used here. */
   static final Identity NO_DIRECT_CALLERS =
@@ -48,6 +66,9 @@ public final class AzureRuntime {
   private final TimerQueue ledger;
   private final Substrate substrate;
   private final Clock clock;
+  private final PolicyStore policies = new InMemoryPolicyStore();
+  private final BudgetLedger budget;
+  private final TenantDailyCap dailyCap;
   private final String holder = "azure:" + UUID.randomUUID();
 
   /**
@@ -56,7 +77,12 @@ public final class AzureRuntime {
    * that must reach an orchestration use {@link #router(DurableTaskClient)}.
    */
   public AzureRuntime(CosmosSubstrate cosmos, Clock clock) {
-    this(cosmos, cosmos.substrate(), cosmos.timers(), clock);
+    this(
+        cosmos,
+        cosmos.substrate(),
+        cosmos.timers(),
+        new CosmosBudgetLedger(cosmos.client(), cosmos.containers(), clock, RESERVATION_TTL),
+        clock);
   }
 
   /**
@@ -65,12 +91,30 @@ public final class AzureRuntime {
    * scheduler by requests.
    */
   public AzureRuntime(Substrate substrate, TimerQueue ledger, Clock clock) {
-    this(null, substrate, ledger, clock);
+    this(null, substrate, ledger, null, clock);
+  }
+
+  /**
+   * A runtime over any substrate whose API refuses work past each tenant's daily cap as kept in
+   * {@code budget} (alerts logged through a {@link BudgetWatch}).
+   */
+  public AzureRuntime(Substrate substrate, TimerQueue ledger, BudgetLedger budget, Clock clock) {
+    this(null, substrate, ledger, Objects.requireNonNull(budget, "budget"), clock);
   }
 
   private AzureRuntime(
-      CosmosSubstrate cosmos, Substrate substrate, TimerQueue ledger, Clock clock) {
+      CosmosSubstrate cosmos,
+      Substrate substrate,
+      TimerQueue ledger,
+      BudgetLedger budget,
+      Clock clock) {
     this.cosmos = cosmos;
+    this.budget = budget == null ? null : new BudgetWatch(budget, AzureRuntime::logAlert, clock);
+    this.dailyCap =
+        this.budget == null
+            ? TenantDailyCap.none()
+            : TenantDailyCap.of(
+                this.budget, clock, tenant -> policies.policyFor(tenant).dailyLimits());
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.substrate =
         new Substrate(
@@ -164,7 +208,33 @@ public final class AzureRuntime {
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
     var service = new ContinuationService(withDurable, clock, random);
-    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn());
+    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap);
+  }
+
+  /**
+   * The budget ledger behind the daily cap (wrapped in a {@link BudgetWatch} that logs alerts).
+   *
+   * @throws IllegalStateException if the runtime was built without one (a local invocation)
+   */
+  public BudgetLedger budget() {
+    if (budget == null) throw new IllegalStateException("this runtime has no budget ledger");
+    return budget;
+  }
+
+  /** The tenant policies the API decides with and takes daily caps from. */
+  public PolicyStore policies() {
+    return policies;
+  }
+
+  private static void logAlert(BudgetAlert alert) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "budget alert: tenant {0} reached {1} % of its daily cap on {2} (${3} of ${4})",
+        alert.tenant().value(),
+        alert.thresholdPercent(),
+        alert.day(),
+        alert.spentUsd().toPlainString(),
+        alert.capUsd().toPlainString());
   }
 
   /**

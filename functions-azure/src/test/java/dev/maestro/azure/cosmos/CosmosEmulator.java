@@ -134,12 +134,7 @@ public final class CosmosEmulator implements AutoCloseable {
     var database = client.getDatabase(containers.database());
     var ids = new java.util.ArrayList<String>();
     ids.add(database.read().block().getProperties().getResourceId());
-    for (String name :
-        List.of(
-            containers.continuations(),
-            containers.events(),
-            containers.idempotency(),
-            containers.timers())) {
+    for (String name : containers.all()) {
       ids.add(database.getContainer(name).read().block().getProperties().getResourceId());
     }
     return ids.stream().noneMatch(id -> id.contains("/"));

@@ -13,8 +13,13 @@ import dev.maestro.azure.durable.OrchestrationInput;
 import dev.maestro.azure.durable.TickActivityInput;
 import dev.maestro.azure.durable.TickActivityResult;
 import dev.maestro.azure.local.LocalHttpRequest;
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetLimits;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.wake.Wake;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -112,6 +117,28 @@ class AzureFunctionsFlowTest {
     assertThat(call("GET", "/continuations/" + id, null, principal("globex")).getStatusCode())
         .as("another tenant")
         .isEqualTo(404);
+  }
+
+  @Test
+  void givenTheTenantsDailyCapReached_whenCreating_then429WithRetryAfterAndNothingIsWritten() {
+    TenantId acme = TenantId.of("acme");
+    runtime.budget().limitTenantDaily(acme, BudgetLimits.ofUsd(new BigDecimal("1.00"), 0));
+    ContinuationId spender = ContinuationId.of("0190f0a0-0000-7000-8000-000000000001");
+    BudgetLedger.Spender who = new BudgetLedger.Spender(spender, spender, acme);
+    runtime
+        .budget()
+        .settle(runtime.budget().reserve(who, new BigDecimal("1.00"), 0), BigDecimal.ONE, 0);
+
+    HttpResponseMessage refused = call("POST", "/continuations", CREATE, principal("acme"));
+
+    assertThat(refused.getStatusCode()).as(json(refused).toString()).isEqualTo(429);
+    assertThat(refused.getHeader("Content-Type")).contains("application/problem+json");
+    assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 86_400L);
+    assertThat(json(refused).path("detail").asText()).contains("daily budget cap");
+    assertThat(durable.started).isEmpty();
+    assertThat(call("POST", "/continuations", CREATE, principal("globex")).getStatusCode())
+        .as("another tenant is not capped")
+        .isEqualTo(201);
   }
 
   @Test

@@ -1,19 +1,23 @@
 package dev.maestro.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.MaestroException;
 import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.lifecycle.CreateResult;
-import dev.maestro.core.policy.Decision;
+import dev.maestro.core.policy.DecisionEvents;
 import dev.maestro.core.policy.DecisionInput;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.policy.PolicyKernel;
 import dev.maestro.core.policy.PolicyStore;
+import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.tick.Recipes;
@@ -39,6 +43,11 @@ import java.util.TreeSet;
  * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated in
  * full before any write, so a rejected request changes nothing; no input produces a 5xx (an
  * unexpected exception becomes a bare 500 problem and is logged). {@link #handle} never throws.
+ *
+ * <p>The tenant daily cap (BRIEF §9) is enforced here, at ingress: once the tenant's spend for the
+ * current UTC day (settled plus reserved) is at its daily cap, a request that would start work
+ * ({@code POST /continuations}, an {@code approve} or {@code redirect} signal) gets 429 with {@code
+ * Retry-After} until the next UTC midnight and writes nothing. Reads and kills always proceed.
  */
 public final class ApiRouter {
 
@@ -54,7 +63,12 @@ public final class ApiRouter {
   /** The OpenAPI document served at {@code /openapi.json}, on the class path. */
   public static final String OPENAPI_RESOURCE = "/openapi/maestro-api.json";
 
-  /** Prefix of signal ids derived from an {@code Idempotency-Key}; see {@link #signalId}. */
+  /** The problem type code of a request refused by the tenant daily cap. */
+  public static final String DAILY_CAP_PROBLEM = "tenant_daily_cap_reached";
+
+  /** Signal kinds that do not start work, so the daily cap never holds them back. */
+  private static final Set<String> SIGNALS_PAST_THE_CAP = Set.of("kill");
+
   private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
 
   /**
@@ -108,6 +122,8 @@ public final class ApiRouter {
   private final GoalFrameParser goalFrames;
   private final PolicyStore policies;
   private final Clock clock;
+  private final TenantDailyCap dailyCap;
+  private final ShadowKernel shadow;
 
   /** Read once per class: every router (one per request on some transports) serves it. */
   private static final class OpenApi {
@@ -136,6 +152,42 @@ public final class ApiRouter {
       Recipes recipes,
       PolicyStore policies,
       Clock clock) {
+    this(service, identity, recipes, policies, clock, TenantDailyCap.none());
+  }
+
+  /**
+   * A router as above that also refuses work past each tenant's daily budget cap, as kept by {@code
+   * dailyCap}'s ledger.
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(
+      ContinuationService service,
+      Identity identity,
+      Recipes recipes,
+      PolicyStore policies,
+      Clock clock,
+      TenantDailyCap dailyCap) {
+    this(service, identity, recipes, policies, clock, dailyCap, ShadowKernel.rulesOnly());
+  }
+
+  /**
+   * A router as above whose {@code POST /decide} also scores each decision with the learned policy
+   * in {@code shadow} (shadow mode: the rules decide, v1's suggestion is returned beside the
+   * decision as {@code shadow}).
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(
+      ContinuationService service,
+      Identity identity,
+      Recipes recipes,
+      PolicyStore policies,
+      Clock clock,
+      TenantDailyCap dailyCap,
+      ShadowKernel shadow) {
+    this.shadow = Objects.requireNonNull(shadow, "shadow");
+    this.dailyCap = Objects.requireNonNull(dailyCap, "dailyCap");
     this.service = Objects.requireNonNull(service, "service");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.goalFrames = new GoalFrameParser(recipes);
@@ -229,6 +281,8 @@ public final class ApiRouter {
     String key = idempotencyKey(call.request(), v);
     GoalFrame goal = goalFrames.parse(body(call.request(), v), v);
     v.throwIfAny();
+    ApiResponse capped = dailyCapReached(call);
+    if (capped != null) return capped;
     CreateResult result = service.create(call.caller(), goal, key);
     String location = "/continuations/" + result.continuation().id();
     if (result.replayed()) {
@@ -270,6 +324,10 @@ public final class ApiRouter {
     String key = idempotencyKey(call.request(), v);
     SignalRequest signal = SignalRequest.parse(body(call.request(), v), v);
     v.throwIfAny();
+    if (!SIGNALS_PAST_THE_CAP.contains(signal.kind())) {
+      ApiResponse capped = dailyCapReached(call);
+      if (capped != null) return capped;
+    }
     String sid = service.signal(call.caller(), id(call), signal.kind(), signal.body(), key);
     return accepted(id(call), sid, signal.kind());
   }
@@ -284,8 +342,18 @@ public final class ApiRouter {
     DecisionInput input =
         DecisionInputParser.parse(body(call.request(), v), tenant, clock.instant(), v);
     v.throwIfAny();
-    Decision decision = PolicyKernel.decide(input, policies.policyFor(tenant));
-    return ApiResponse.json(200, decision).withHeader("Cache-Control", "no-store");
+    ShadowKernel.Shadowed decided = shadow.decide(input, policies.policyFor(tenant));
+    ObjectNode body = (ObjectNode) Json.toTree(decided.decision());
+    if (decided.shadow() != null) body.set("shadow", Json.toTree(decided.shadow()));
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "decide tenant={0} decision={1} shadow={2}",
+          tenant,
+          Json.write(DecisionEvents.of(decided.decision())),
+          decided.shadow() != null ? Json.write(decided.shadow()) : decided.skipped());
+    }
+    return ApiResponse.json(200, body).withHeader("Cache-Control", "no-store");
   }
 
   private ApiResponse kill(Call call) {
@@ -316,6 +384,32 @@ public final class ApiRouter {
   private ApiResponse health(Call call) {
     call.violations().throwIfAny();
     return ApiResponse.json(200, Map.of("status", "ok")).withHeader("Cache-Control", "no-store");
+  }
+
+  /** 429 when the caller's tenant is at its daily cap, else null (the request proceeds). */
+  private ApiResponse dailyCapReached(Call call) {
+    return dailyCap
+        .check(call.caller().tenant())
+        .map(
+            reached -> {
+              var body = new LinkedHashMap<String, Object>();
+              body.put("type", Problems.TYPE_PREFIX + DAILY_CAP_PROBLEM);
+              body.put("title", "Tenant daily budget cap reached");
+              body.put("status", 429);
+              body.put("detail", reached.detail());
+              body.put("instance", call.request().path());
+              return new ApiResponse(
+                  429,
+                  Map.of(
+                      "Content-Type",
+                      ApiResponse.PROBLEM_JSON,
+                      "Cache-Control",
+                      "no-store",
+                      "Retry-After",
+                      Long.toString(reached.retryAfter().getSeconds())),
+                  Json.writeBytes(body));
+            })
+        .orElse(null);
   }
 
   // ---- input helpers ----

@@ -4,7 +4,9 @@ import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.BudgetExceededException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,8 +22,18 @@ import java.util.Objects;
  * call's {@code max_tokens} so its worst-case cost fits the reservation. The event log still
  * records the actual cost. A reservation not settled or released within the ledger's time to live
  * (a crashed caller) expires and frees its headroom.
+ *
+ * <p>Limits are kept by the ledger itself (in its store, for the persistent ones): a scope without
+ * limits is tracked but unlimited. A tenant's daily limits apply to each of its UTC days. Every
+ * implementation passes the conformance kit's {@code BudgetLedgerContract}.
  */
 public interface BudgetLedger {
+
+  /**
+   * How long an expired reservation is remembered: a settlement within this time after expiry is
+   * charged late (once); after it, the reservation is unknown and settling it is refused.
+   */
+  Duration EXPIRED_RETENTION = Duration.ofDays(1);
 
   /** Who is spending: the continuation, the root of its lineage tree and its tenant. */
   record Spender(ContinuationId continuation, ContinuationId root, TenantId tenant) {
@@ -104,6 +116,14 @@ public interface BudgetLedger {
       return committed.doubleValue() / limits.maxUsd().doubleValue();
     }
 
+    /**
+     * Whether committed spend has reached the hard dollar cap: no further reservation with a
+     * positive amount can be granted. A zero cap is always reached; an unlimited scope never is.
+     */
+    public boolean capReached() {
+      return limits != null && committedUsd().compareTo(limits.maxUsd()) >= 0;
+    }
+
     /** Whether committed spend has reached the soft cap (nothing committed never has). */
     public boolean pastSoftCap() {
       BigDecimal committed = committedUsd();
@@ -124,8 +144,8 @@ public interface BudgetLedger {
    * Replaces the reservation by the actual cost, clamped to what was reserved. Settle or release
    * each reservation once.
    *
-   * @throws IllegalStateException when the reservation is neither outstanding nor expired (it was
-   *     already settled or released)
+   * @throws IllegalStateException when the reservation is neither outstanding nor expired within
+   *     {@link #EXPIRED_RETENTION} (it was already settled or released)
    */
   Settlement settle(Reservation reservation, BigDecimal actualUsd, long actualTokens);
 
@@ -134,4 +154,29 @@ public interface BudgetLedger {
 
   /** The standing of each of {@code spender}'s scopes now: continuation, tree, tenant-day. */
   List<ScopeStatus> status(Spender spender);
+
+  /**
+   * The standing of one scope now (after expiring lapsed reservations), whether or not anyone has
+   * spent in it; the API's ingress check reads the tenant's current day this way.
+   */
+  ScopeStatus status(ScopeKey scope);
+
+  /** Sets a continuation's limits (from its {@code spawn}, scoped down on fork). */
+  void limitContinuation(ContinuationId continuation, BudgetLimits limits);
+
+  /** Sets the limits shared by every continuation in the tree rooted at {@code root}. */
+  void limitTree(ContinuationId root, BudgetLimits limits);
+
+  /** Sets a tenant's limits per UTC day: the daily cap BRIEF §9 enforces at API ingress. */
+  void limitTenantDaily(TenantId tenant, BudgetLimits limits);
+
+  /**
+   * Records that {@code alert} (one threshold of one tenant-day) has been raised, if no caller
+   * recorded it before. Of concurrent or repeated claims of the same tenant, day and threshold,
+   * across processes and restarts, exactly one returns true; {@link BudgetWatch} raises only then.
+   */
+  boolean claimAlert(BudgetAlert alert);
+
+  /** The alerts recorded for {@code tenant} on {@code day}, by threshold. */
+  List<BudgetAlert> alerts(TenantId tenant, LocalDate day);
 }

@@ -31,6 +31,8 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   private final Map<TenantId, BudgetLimits> dailyLimits = new HashMap<>();
   private final Map<ScopeKey, Tally> tallies = new HashMap<>();
   private final Map<String, Reservation> outstanding = new LinkedHashMap<>();
+  private final Map<String, Reservation> expired = new LinkedHashMap<>();
+  private final Map<String, BudgetAlert> alerts = new LinkedHashMap<>();
   private long nextId = 1;
 
   /**
@@ -43,17 +45,17 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     if (!ttl.isPositive()) throw new IllegalArgumentException("ttl must be positive");
   }
 
-  /** Sets a continuation's limits (from its {@code spawn}, scoped down on fork). */
+  @Override
   public synchronized void limitContinuation(ContinuationId continuation, BudgetLimits l) {
     limits.put(ScopeKey.continuation(continuation), Objects.requireNonNull(l, "limits"));
   }
 
-  /** Sets the limits shared by every continuation in the tree rooted at {@code root}. */
+  @Override
   public synchronized void limitTree(ContinuationId root, BudgetLimits l) {
     limits.put(ScopeKey.tree(root), Objects.requireNonNull(l, "limits"));
   }
 
-  /** Sets a tenant's limits per UTC day. */
+  @Override
   public synchronized void limitTenantDaily(TenantId tenant, BudgetLimits l) {
     dailyLimits.put(tenant, Objects.requireNonNull(l, "limits"));
   }
@@ -119,7 +121,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     long tokens = Math.min(actualTokens, reservation.tokens());
     boolean late = outstanding.remove(reservation.id()) == null;
     if (late) {
-      if (now.isBefore(reservation.expiresAt())) {
+      if (expired.remove(reservation.id()) == null) {
         throw new IllegalStateException(
             "reservation " + reservation.id() + " was already settled or released");
       }
@@ -157,22 +159,47 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
   @Override
   public synchronized List<ScopeStatus> status(Spender spender) {
-    Instant now = clock.instant();
-    expire(now);
+    Objects.requireNonNull(spender, "spender");
     List<ScopeStatus> out = new ArrayList<>(3);
-    for (ScopeKey scope : scopes(spender, now)) {
-      Tally t = tallies.getOrDefault(scope, new Tally());
-      out.add(
-          new ScopeStatus(
-              scope,
-              limitOf(scope),
-              t.settledUsd,
-              t.settledTokens,
-              t.calls,
-              t.reservedUsd,
-              t.reservedTokens));
+    for (ScopeKey scope : scopes(spender, clock.instant())) out.add(status(scope));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public synchronized ScopeStatus status(ScopeKey scope) {
+    Objects.requireNonNull(scope, "scope");
+    expire(clock.instant());
+    Tally t = tallies.getOrDefault(scope, new Tally());
+    return new ScopeStatus(
+        scope,
+        limitOf(scope),
+        t.settledUsd,
+        t.settledTokens,
+        t.calls,
+        t.reservedUsd,
+        t.reservedTokens);
+  }
+
+  @Override
+  public synchronized boolean claimAlert(BudgetAlert alert) {
+    Objects.requireNonNull(alert, "alert");
+    return alerts.putIfAbsent(
+            alertKey(alert.tenant(), alert.day(), alert.thresholdPercent()), alert)
+        == null;
+  }
+
+  @Override
+  public synchronized List<BudgetAlert> alerts(TenantId tenant, LocalDate day) {
+    List<BudgetAlert> out = new ArrayList<>();
+    for (int threshold : BudgetAlert.THRESHOLDS) {
+      BudgetAlert a = alerts.get(alertKey(tenant, day, threshold));
+      if (a != null) out.add(a);
     }
     return List.copyOf(out);
+  }
+
+  private static String alertKey(TenantId tenant, LocalDate day, int threshold) {
+    return tenant.value() + "|" + day + "|" + threshold;
   }
 
   private static List<ScopeKey> scopes(Spender spender, Instant now) {
@@ -193,15 +220,21 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     return tallies.computeIfAbsent(scope, k -> new Tally());
   }
 
-  /** Frees the headroom of every reservation whose time to live has passed. */
+  /**
+   * Frees the headroom of every reservation whose time to live has passed. Expired reservations are
+   * remembered for {@link BudgetLedger#EXPIRED_RETENTION} so that a late settlement is charged once
+   * and a second one refused.
+   */
   private void expire(Instant now) {
     for (Iterator<Reservation> it = outstanding.values().iterator(); it.hasNext(); ) {
       Reservation r = it.next();
       if (!now.isBefore(r.expiresAt())) {
         it.remove();
+        expired.put(r.id(), r);
         for (ScopeKey scope : r.scopes()) tally(scope).unhold(r.usd(), r.tokens());
       }
     }
+    expired.values().removeIf(r -> !now.isBefore(r.expiresAt().plus(EXPIRED_RETENTION)));
   }
 
   /** One scope's running totals; guarded by the ledger's lock. */

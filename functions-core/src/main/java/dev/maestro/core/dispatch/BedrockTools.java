@@ -13,7 +13,8 @@ import java.util.List;
  * The tool ABI in the Amazon Bedrock Converse JSON shapes: {@code toolConfig.tools[].toolSpec{name,
  * description, inputSchema{json}}}, {@code toolUse{toolUseId, name, input}} and {@code
  * toolResult{toolUseId, content[{json}|{text}], status}} content blocks. Pure JSON: the Converse
- * call itself, through the AWS SDK, lives in the AWS adapter, which maps these to the SDK's types.
+ * call itself lives in the AWS adapter ({@code dev.maestro.aws.bedrock}), which sends these blocks
+ * as they are.
  */
 public final class BedrockTools implements ToolAdapter {
 

@@ -3,15 +3,11 @@ package dev.maestro.core.dispatch;
 import static dev.maestro.core.dispatch.WireJson.required;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.json.Json;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,8 +31,6 @@ public final class OpenAiProvider implements ModelProvider {
       this.field = field;
     }
   }
-
-  private static final OpenAiTools TOOLS = new OpenAiTools();
 
   private final String name;
   private final URI endpoint;
@@ -84,28 +78,10 @@ public final class OpenAiProvider implements ModelProvider {
   ObjectNode body(String modelId, ModelDispatch.Request request) {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("model", modelId);
-    ArrayNode messages = body.putArray("messages");
-    if (request.system() != null) {
-      messages.addObject().put("role", "system").put("content", request.system());
-    }
-    for (ModelDispatch.Message m : request.messages()) {
-      m.toolResults().forEach(r -> messages.add(TOOLS.encodeResult(r)));
-      if (!m.toolCalls().isEmpty()) {
-        ObjectNode assistant = messages.addObject().put("role", m.role());
-        if (m.content().isEmpty()) {
-          assistant.putNull("content");
-        } else {
-          assistant.put("content", m.content());
-        }
-        ArrayNode calls = assistant.putArray("tool_calls");
-        m.toolCalls().forEach(c -> calls.add(TOOLS.encodeCall(c)));
-      } else if (m.toolResults().isEmpty() || !m.content().isEmpty()) {
-        messages.addObject().put("role", m.role()).put("content", m.content());
-      }
-    }
+    body.set("messages", OpenAiChat.messages(request));
     body.put(tokenLimitField.field, request.maxTokens());
     if (!request.tools().isEmpty()) {
-      body.set("tools", TOOLS.encodeSpecs(request.tools()));
+      body.set("tools", OpenAiChat.tools(request));
     }
     return body;
   }
@@ -116,26 +92,11 @@ public final class OpenAiProvider implements ModelProvider {
       throw new ProviderException(name, 200, "no_choices", Json.write(body), false);
     }
     JsonNode choice = choices.get(0);
-    JsonNode message = required(choice, "message");
-    List<ToolCall> toolCalls = new ArrayList<>();
-    message.path("tool_calls").forEach(c -> toolCalls.add(TOOLS.decodeCall(c)));
-    JsonNode content = message.path("content");
-    String finishReason = choice.path("finish_reason").asText(null);
-    boolean refused = message.hasNonNull("refusal") || "content_filter".equals(finishReason);
+    required(choice, "message");
     JsonNode usage = required(body, "usage");
-    return new ModelDispatch.Response(
-        content.isTextual() ? content.asText() : "",
-        name,
-        body.path("model").asText(modelId),
-        required(usage, "prompt_tokens").asLong(),
-        required(usage, "completion_tokens").asLong(),
-        latencyMs,
-        BigDecimal.ZERO,
-        refused ? "refused" : "allowed",
-        false,
-        toolCalls,
-        finishReason,
-        List.of());
+    required(usage, "prompt_tokens");
+    required(usage, "completion_tokens");
+    return OpenAiChat.response(name, modelId, body, choice, usage, latencyMs);
   }
 
   private ProviderException error(int status, JsonNode body) {

@@ -10,8 +10,11 @@ import dev.maestro.core.continuation.Lineage;
 import dev.maestro.core.wake.WakeCondition;
 import dev.maestro.core.wake.WakeKind;
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The body of an event: one record per {@link EventType}. Payloads are facts in the past tense; the
@@ -237,8 +240,13 @@ public sealed interface EventPayload {
   /**
    * The policy kernel decided the next step: {@code action} ({@code proceed}, {@code defer}, {@code
    * stop}, {@code terminate}), with {@code tier}, {@code runtime} and {@code branch} when it
-   * proceeds, citing {@code ruleIds} under the tenant policy's {@code policyRevision}. Recorded by
-   * the tick; changes no state.
+   * proceeds ({@code forkCount} when the branch is a fork), citing {@code ruleIds} under the tenant
+   * policy's {@code policyRevision}. Recorded by the tick; changes no state.
+   *
+   * <p>{@code input} is what the kernel decided on, in the {@code POST /decide} request format, so
+   * that the decision can be replayed under another policy and learned from; {@code shadow} is what
+   * the learned policy (v1) would have chosen when shadow mode scored the decision. Both are absent
+   * on decisions recorded without them.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Decided(
@@ -246,10 +254,13 @@ public sealed interface EventPayload {
       String tier,
       Runtime runtime,
       String branch,
+      Integer forkCount,
       boolean approvalRequired,
       long policyRevision,
       List<String> ruleIds,
-      String rationale)
+      String rationale,
+      JsonNode input,
+      Shadow shadow)
       implements EventPayload {
     public Decided {
       Objects.requireNonNull(action, "action");
@@ -257,9 +268,69 @@ public sealed interface EventPayload {
       Objects.requireNonNull(rationale, "rationale");
     }
 
+    /** A decision without its input or a shadow score. */
+    public Decided(
+        String action,
+        String tier,
+        Runtime runtime,
+        String branch,
+        boolean approvalRequired,
+        long policyRevision,
+        List<String> ruleIds,
+        String rationale) {
+      this(
+          action,
+          tier,
+          runtime,
+          branch,
+          null,
+          approvalRequired,
+          policyRevision,
+          ruleIds,
+          rationale,
+          null,
+          null);
+    }
+
     @Override
     public EventType type() {
       return EventType.DECISION;
+    }
+
+    /**
+     * What the learned policy would have done: the tier and branch it suggests, with the
+     * probabilities it scored for each candidate ({@code tierScores}: the probability that the
+     * step's output passes its quality check at that tier; {@code branchScores}: the probability
+     * that the continuation meets its goal after that branch). {@code tier} and {@code branch} are
+     * null where the learned policy did not score that dimension (a decision that does not proceed,
+     * or a branch it does not choose between).
+     *
+     * @param model the learned policy's version
+     * @param tier the suggested tier, or null
+     * @param branch the suggested branch, or null
+     * @param forkCount the suggested number of sub-goals when {@code branch} is a fork
+     * @param tierScores probability per candidate tier (wire names)
+     * @param branchScores probability per candidate branch (wire names)
+     * @param scoreMicros how long scoring took, in microseconds
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Shadow(
+        String model,
+        String tier,
+        String branch,
+        Integer forkCount,
+        Map<String, Double> tierScores,
+        Map<String, Double> branchScores,
+        long scoreMicros) {
+      public Shadow {
+        Objects.requireNonNull(model, "model");
+        tierScores =
+            tierScores == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tierScores));
+        branchScores =
+            branchScores == null
+                ? Map.of()
+                : Collections.unmodifiableMap(new TreeMap<>(branchScores));
+      }
     }
   }
 }

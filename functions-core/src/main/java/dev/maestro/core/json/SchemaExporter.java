@@ -130,7 +130,13 @@ public final class SchemaExporter {
           EventPayload.Completed.class,
           Set.of("workingState"),
           EventPayload.Decided.class,
-          Set.of("tier", "runtime", "branch"));
+          Set.of("tier", "runtime", "branch", "forkCount", "input", "shadow"),
+          EventPayload.Decided.Shadow.class,
+          Set.of("tier", "branch", "forkCount"),
+          PolicyDocument.class,
+          Set.of("daily"),
+          PolicyDocument.Daily.class,
+          Set.of("dailySoftUsd"));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */
   private static final Map<Class<?>, String> STRING_PATTERNS =
@@ -239,6 +245,7 @@ public final class SchemaExporter {
         new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
             .with(jackson)
             .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
+            .with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
             .with(Option.DEFINITIONS_FOR_ALL_OBJECTS);
     builder
         .forTypesInGeneral()

@@ -1,6 +1,8 @@
 package dev.maestro.core.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import java.math.BigDecimal;
@@ -28,6 +30,8 @@ import java.util.Objects;
  * @param approval when a person must approve a step
  * @param externalRuntimes where delegation to a vendor runtime is allowed
  * @param deferSeconds how long a deferred decision waits before it is tried again
+ * @param daily the tenant's daily budget cap (BRIEF §9), per UTC day; {@code null} (the field
+ *     absent): no daily cap
  */
 public record PolicyDocument(
     int version,
@@ -41,7 +45,8 @@ public record PolicyDocument(
     int maxForks,
     Approval approval,
     ExternalRuntimes externalRuntimes,
-    long deferSeconds) {
+    long deferSeconds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Daily daily) {
 
   /** The only document format so far. */
   public static final int FORMAT_VERSION = 1;
@@ -54,6 +59,72 @@ public record PolicyDocument(
     costlyTools = List.copyOf(costlyTools);
     Objects.requireNonNull(approval, "approval");
     Objects.requireNonNull(externalRuntimes, "externalRuntimes");
+  }
+
+  /** A document without a daily cap ({@code daily} absent). */
+  public PolicyDocument(
+      int version,
+      TenantId tenant,
+      long revision,
+      boolean enabled,
+      Tiers tiers,
+      BigDecimal softCapFraction,
+      List<String> allowedTools,
+      List<String> costlyTools,
+      int maxForks,
+      Approval approval,
+      ExternalRuntimes externalRuntimes,
+      long deferSeconds) {
+    this(
+        version,
+        tenant,
+        revision,
+        enabled,
+        tiers,
+        softCapFraction,
+        allowedTools,
+        costlyTools,
+        maxForks,
+        approval,
+        externalRuntimes,
+        deferSeconds,
+        null);
+  }
+
+  /**
+   * The daily budget cap of BRIEF §9 for this document's tenant: the ledger refuses any model call
+   * that would take the tenant's spend on one UTC day past {@code dailyUsd}, and the API refuses
+   * new work once it is reached. {@code dailySoftUsd} is where the 50/80/100 % alerts' "soft" line
+   * and downshifting sit; absent, it is {@code softCapFraction} of the cap (see {@link
+   * #dailyLimits}).
+   *
+   * @param dailyUsd the hard cap in dollars per UTC day
+   * @param dailySoftUsd the soft cap, at most {@code dailyUsd}; {@code null}: the document's {@code
+   *     softCapFraction} of {@code dailyUsd}
+   */
+  public record Daily(
+      BigDecimal dailyUsd, @JsonInclude(JsonInclude.Include.NON_NULL) BigDecimal dailySoftUsd) {
+    public Daily {
+      Objects.requireNonNull(dailyUsd, "dailyUsd");
+      if (dailyUsd.signum() < 0) throw new IllegalArgumentException("dailyUsd must be >= 0");
+      if (dailySoftUsd != null
+          && (dailySoftUsd.signum() < 0 || dailySoftUsd.compareTo(dailyUsd) > 0)) {
+        throw new IllegalArgumentException("dailySoftUsd must be between 0 and dailyUsd");
+      }
+    }
+  }
+
+  /**
+   * The tenant's daily limits as the budget ledger keeps them (no token cap): {@code dailyUsd}, and
+   * {@code dailySoftUsd} or else {@code softCapFraction} of it; null without a daily cap.
+   */
+  public BudgetLimits dailyLimits() {
+    if (daily == null) return null;
+    BigDecimal soft =
+        daily.dailySoftUsd() != null
+            ? daily.dailySoftUsd()
+            : daily.dailyUsd().multiply(softCapFraction).stripTrailingZeros();
+    return new BudgetLimits(daily.dailyUsd(), soft, 0);
   }
 
   /**

@@ -25,6 +25,7 @@ final class PolicyDocumentParser {
   static final long MAX_DEFER_SECONDS = 86_400;
   static final long MAX_MARGIN_SECONDS = 8 * 3600;
   static final BigDecimal MAX_APPROVAL_USD = new BigDecimal("10000");
+  static final BigDecimal MAX_DAILY_USD = new BigDecimal("1000000");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -41,7 +42,8 @@ final class PolicyDocumentParser {
           "maxForks",
           "approval",
           "externalRuntimes",
-          "deferSeconds");
+          "deferSeconds",
+          "daily");
   private static final Set<String> TIER_FIELDS =
       Set.of(
           "max",
@@ -52,6 +54,7 @@ final class PolicyDocumentParser {
           "synthesize",
           "critique",
           "plan");
+  private static final Set<String> DAILY_FIELDS = Set.of("dailyUsd", "dailySoftUsd");
   private static final Set<String> APPROVAL_FIELDS = Set.of("usdThreshold", "riskThreshold");
   private static final Set<String> RUNTIME_FIELDS =
       Set.of("policyClasses", "safetyMarginSeconds", "agentcore", "foundry");
@@ -86,6 +89,7 @@ final class PolicyDocumentParser {
     PolicyDocument.Approval approval = approval(doc);
     PolicyDocument.ExternalRuntimes runtimes = runtimes(doc, tiers);
     Long defer = integer(doc, "", "deferSeconds", 1, MAX_DEFER_SECONDS);
+    PolicyDocument.Daily daily = daily(doc);
     if (!errors.isEmpty()) throw new InvalidInputException(errors);
     return new PolicyDocument(
         version.intValue(),
@@ -99,7 +103,8 @@ final class PolicyDocumentParser {
         maxForks.intValue(),
         approval,
         runtimes,
-        defer);
+        defer,
+        daily);
   }
 
   private TenantId tenant(JsonNode doc) {
@@ -150,6 +155,24 @@ final class PolicyDocumentParser {
     if (risk != null && risk.signum() == 0)
       add("/approval/riskThreshold", "must be greater than 0 and at most 1");
     return usd == null || risk == null ? null : new PolicyDocument.Approval(usd, risk);
+  }
+
+  /** The optional daily cap: absent means none; present, {@code dailyUsd} is required. */
+  private PolicyDocument.Daily daily(JsonNode doc) {
+    if (!doc.has("daily")) return null;
+    JsonNode node = object(doc, "", "daily");
+    if (node == null) return null;
+    unknown(node, "/daily", DAILY_FIELDS);
+    BigDecimal cap = decimal(node, "/daily", "dailyUsd", BigDecimal.ZERO, MAX_DAILY_USD);
+    BigDecimal soft = null;
+    if (node.has("dailySoftUsd")) {
+      soft = decimal(node, "/daily", "dailySoftUsd", BigDecimal.ZERO, MAX_DAILY_USD);
+      if (soft != null && cap != null && soft.compareTo(cap) > 0) {
+        add("/daily/dailySoftUsd", "must not be above /daily/dailyUsd");
+        soft = null;
+      }
+    }
+    return cap == null ? null : new PolicyDocument.Daily(cap, soft);
   }
 
   private PolicyDocument.ExternalRuntimes runtimes(JsonNode doc, PolicyDocument.Tiers tiers) {

@@ -1,10 +1,14 @@
 package dev.maestro.core.policy;
 
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetLimits;
+import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.Runtime;
 import java.math.BigDecimal;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +29,7 @@ public final class TenantPolicy {
   private final Set<String> externalClasses;
   private final Set<Tier> agentcoreTiers;
   private final Set<Tier> foundryTiers;
+  private final BudgetLimits dailyLimits;
 
   private TenantPolicy(PolicyDocument document) {
     this.document = Objects.requireNonNull(document, "document");
@@ -37,6 +42,7 @@ public final class TenantPolicy {
     this.externalClasses = Set.copyOf(document.externalRuntimes().policyClasses());
     this.agentcoreTiers = tiers(document.externalRuntimes().agentcore());
     this.foundryTiers = tiers(document.externalRuntimes().foundry());
+    this.dailyLimits = document.dailyLimits();
   }
 
   /** The compiled form of {@code document} (already validated by {@link PolicyDocument#parse}). */
@@ -47,6 +53,24 @@ public final class TenantPolicy {
   /** The built-in default policy for {@code tenant}; see {@link PolicyDocument#defaults}. */
   public static TenantPolicy defaults(TenantId tenant) {
     return new TenantPolicy(PolicyDocument.defaults(tenant));
+  }
+
+  /**
+   * The tenant's daily budget limits for {@link BudgetLedger#limitTenantDaily} (see {@link
+   * PolicyDocument#dailyLimits}); empty when the document sets no daily cap.
+   */
+  public Optional<BudgetLimits> dailyLimits() {
+    return Optional.ofNullable(dailyLimits);
+  }
+
+  /**
+   * Pushes this policy's daily limits into {@code ledger} (see {@link TenantDailyCap#apply}); call
+   * it when the document is loaded or replaced.
+   *
+   * @return whether the document sets a daily cap (and it was pushed)
+   */
+  public boolean pushDailyLimits(BudgetLedger ledger) {
+    return TenantDailyCap.apply(tenant(), dailyLimits(), ledger);
   }
 
   /** The document this policy was compiled from. */

@@ -44,8 +44,8 @@ public final class StepContext {
   }
 
   /**
-   * Records an effect (model call, tool call, budget charge, publish, fork, non-fatal error). It is
-   * appended with the tick's closing event, atomically.
+   * Records an effect (model call, tool call, budget charge, publish, fork, policy decision,
+   * non-fatal error). It is appended with the tick's closing event, atomically.
    *
    * @throws IllegalArgumentException for lifecycle events, which only the engine writes
    */
@@ -56,6 +56,7 @@ public final class StepContext {
       case EventPayload.BudgetCharged c -> effects.add(c);
       case EventPayload.Published p -> effects.add(p);
       case EventPayload.Forked f -> effects.add(f);
+      case EventPayload.Decided d -> effects.add(d);
       case EventPayload.Failed f when !f.fatal() -> effects.add(f);
       default ->
           throw new IllegalArgumentException(

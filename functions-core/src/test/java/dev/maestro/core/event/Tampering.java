@@ -75,6 +75,16 @@ public final class Tampering {
     return switch (value) {
       case String s -> s + "~";
       case Long l -> l + 1;
+      case Integer i -> i + 1;
+      case EventPayload.Decided.Shadow sh ->
+          new EventPayload.Decided.Shadow(
+              sh.model() + "~",
+              sh.tier(),
+              sh.branch(),
+              sh.forkCount(),
+              sh.tierScores(),
+              sh.branchScores(),
+              sh.scoreMicros());
       case Boolean b -> !b;
       case BigDecimal d -> d.add(new BigDecimal("0.01"));
       case ContinuationId id -> other(id);

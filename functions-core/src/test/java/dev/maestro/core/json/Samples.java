@@ -331,6 +331,27 @@ public final class Samples {
                 "All gates are open. A synthesize step starts at sonnet. Spend passed the soft cap:"
                     + " downshifted to haiku."),
             new EventPayload.Decided(
+                "proceed",
+                "sonnet",
+                Runtime.MAESTRO,
+                "fork",
+                3,
+                false,
+                4,
+                List.of("gate.open", "route.step_tier", "branch.as_requested", "runtime.maestro"),
+                "All gates are open. A plan step starts at sonnet. Next: fork into 3 sub-goals, as"
+                    + " the recipe asked. Runs on Maestro's own workers.",
+                json(
+                    "{\"now\":\"2026-11-23T10:00:00Z\",\"status\":\"RUNNING\",\"budget\":{\"limits\":{\"maxUsd\":2.00,\"softUsd\":1.60},\"spent\":{\"usd\":0.31,\"tokensIn\":9000,\"tokensOut\":1200,\"calls\":4}},\"stepKind\":\"plan\",\"intent\":\"fork\",\"forkCount\":3,\"qualityCheck\":\"passed\",\"preferredRuntime\":\"maestro\",\"policyClass\":\"default\"}"),
+                new EventPayload.Decided.Shadow(
+                    "v1-test",
+                    "haiku",
+                    "fork",
+                    3,
+                    java.util.Map.of("haiku", 0.81, "sonnet", 0.9),
+                    java.util.Map.of("continue", 0.42, "complete", 0.2, "fork", 0.66),
+                    11)),
+            new EventPayload.Decided(
                 "terminate",
                 null,
                 null,

@@ -111,6 +111,82 @@ class PolicyDocumentTest {
         .isEqualTo(PolicyDocument.defaults(TenantId.of("other")));
   }
 
+  // ---- the daily budget cap -------------------------------------------------------------------
+
+  @Test
+  void givenNoDailyObject_whenParsed_thenTheTenantHasNoDailyCap() {
+    PolicyDocument doc = PolicyDocument.parse(valid().toString());
+
+    assertThat(doc.daily()).isNull();
+    assertThat(doc.dailyLimits()).isNull();
+    assertThat(TenantPolicy.of(doc).dailyLimits()).isEmpty();
+    assertThat(Json.write(doc)).doesNotContain("daily");
+  }
+
+  @Test
+  void givenADailyCapWithoutASoftCap_whenParsed_thenTheSoftCapIsTheSoftCapFractionOfIt() {
+    ObjectNode json = valid();
+    json.putObject("daily").put("dailyUsd", new java.math.BigDecimal("50.00"));
+
+    PolicyDocument doc = PolicyDocument.parse(json.toString());
+
+    assertThat(doc.daily().dailyUsd()).isEqualByComparingTo("50");
+    assertThat(doc.daily().dailySoftUsd()).isNull();
+    var limits = TenantPolicy.of(doc).dailyLimits().orElseThrow();
+    assertThat(limits.maxUsd()).isEqualByComparingTo("50");
+    assertThat(limits.softUsd()).isEqualByComparingTo("40"); // softCapFraction 0.8
+    assertThat(limits.maxTokens()).isZero();
+    assertThat(PolicyDocument.parse(Json.write(doc))).isEqualTo(doc);
+  }
+
+  @Test
+  void givenADailyCapWithASoftCap_whenParsed_thenBothAreKept() {
+    ObjectNode json = valid();
+    json.putObject("daily").put("dailyUsd", 50).put("dailySoftUsd", 30);
+
+    PolicyDocument doc = PolicyDocument.parse(json.toString());
+
+    var limits = TenantPolicy.of(doc).dailyLimits().orElseThrow();
+    assertThat(limits.maxUsd()).isEqualByComparingTo("50");
+    assertThat(limits.softUsd()).isEqualByComparingTo("30");
+    assertThat(PolicyDocument.parse(Json.write(doc))).isEqualTo(doc);
+  }
+
+  static Stream<Arguments> dailyBreakages() {
+    return Stream.of(
+        Arguments.of("null", "/daily", "must not be null"),
+        Arguments.of("\"50\"", "/daily", "must be a JSON object"),
+        Arguments.of("{}", "/daily/dailyUsd", "is required"),
+        Arguments.of(
+            "{\"dailyUsd\": -1}", "/daily/dailyUsd", "must be a number between 0 and 1000000"),
+        Arguments.of(
+            "{\"dailyUsd\": \"5\"}", "/daily/dailyUsd", "must be a number between 0 and 1000000"),
+        Arguments.of(
+            "{\"dailyUsd\": 2000000}", "/daily/dailyUsd", "must be a number between 0 and 1000000"),
+        Arguments.of(
+            "{\"dailyUsd\": 5, \"dailySoftUsd\": 6}",
+            "/daily/dailySoftUsd",
+            "must not be above /daily/dailyUsd"),
+        Arguments.of(
+            "{\"dailyUsd\": 5, \"dailySoftUsd\": null}", "/daily/dailySoftUsd", "must not be null"),
+        Arguments.of("{\"dailyUsd\": 5, \"hard\": 6}", "/daily/hard", "unknown field"));
+  }
+
+  @ParameterizedTest(name = "daily = {0}")
+  @MethodSource("dailyBreakages")
+  void givenABadDailyObject_whenParsed_thenTheErrorNamesTheField(
+      String daily, String pointer, String detail) {
+    ObjectNode doc = valid();
+    doc.set("daily", Json.tree(daily));
+
+    assertThatThrownBy(() -> PolicyDocument.parse(doc.toString()))
+        .isInstanceOf(InvalidInputException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidInputException) e).errors())
+                    .containsExactly(new FieldError(pointer, detail)));
+  }
+
   @Provide
   Arbitrary<String> fields() {
     return Arbitraries.of(

@@ -34,7 +34,7 @@ class PolicyKernelPropertiesTest {
   }
 
   /** A varied input built from a seed: every gate, cap, health, intent and delegation shape. */
-  private static DecisionInput input(long seed, int spentPercent) {
+  static DecisionInput input(long seed, int spentPercent) {
     var r = new SplittableRandom(seed);
     BigDecimal max = BigDecimal.valueOf(1 + r.nextInt(1000), 2);
     BigDecimal spent =

@@ -1,5 +1,8 @@
 package dev.maestro.local.cli;
 
+import dev.maestro.core.policy.learned.LearnedPolicy;
+import dev.maestro.local.policy.LocalLearnedPolicy;
+import dev.maestro.local.policy.ShadowSwitchFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
     name = "doctor",
     mixinStandardHelpOptions = true,
     description =
-        "Checks the JDK, the data directory, the API port, the embedded database and cloud settings.")
+        "Checks the JDK, the data directory, the API port, the embedded database, the learned"
+            + " policy and cloud settings.")
 final class DoctorCommand implements Callable<Integer> {
 
   enum Level {
@@ -46,6 +50,8 @@ final class DoctorCommand implements Callable<Integer> {
     checks.add(sqlite());
     checks.add(port());
     checks.add(node());
+    checks.add(learnedPolicy(data.resolve()));
+    checks.add(openMp());
     checks.add(env("AWS", "AWS_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"));
     checks.add(env("Azure", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_SUBSCRIPTION_ID"));
     for (Check c : checks) {
@@ -119,6 +125,53 @@ final class DoctorCommand implements Callable<Integer> {
         name,
         "npm not found: running maestro needs none, but ./mvnw verify validates the Step Functions"
             + " definition with asl-validator from npm; install Node.js 18 or newer");
+  }
+
+  /** The learned policy (v1) in shadow mode: ONNX Runtime loads, a model is found, the switch. */
+  private static Check learnedPolicy(Path dataDir) {
+    String name = "learned policy v1";
+    try {
+      LearnedPolicy learned = LocalLearnedPolicy.find(null, dataDir);
+      boolean on = ShadowSwitchFile.in(dataDir).read().enabled();
+      if (learned == null) {
+        return new Check(
+            Level.WARN,
+            name,
+            "no model found: decisions use the rules only (maestro policy train)");
+      }
+      return new Check(
+          Level.OK,
+          name,
+          "model "
+              + learned.version()
+              + " scored by ONNX Runtime; shadow mode "
+              + (on ? "on" : "off (maestro policy v1 on)"));
+    } catch (RuntimeException | LinkageError e) {
+      return new Check(
+          Level.WARN, name, "cannot load (decisions use the rules only): " + e.getMessage());
+    }
+  }
+
+  /** XGBoost, which maestro policy train uses, needs the GNU OpenMP runtime (libgomp1). */
+  private static Check openMp() {
+    String name = "OpenMP (libgomp)";
+    for (String dir :
+        List.of(
+            "/lib/x86_64-linux-gnu",
+            "/usr/lib/x86_64-linux-gnu",
+            "/lib/aarch64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib64",
+            "/usr/lib",
+            "/lib")) {
+      if (Files.exists(Path.of(dir, "libgomp.so.1"))) {
+        return new Check(Level.OK, name, "found in " + dir + " (maestro policy train can run)");
+      }
+    }
+    return new Check(
+        Level.WARN,
+        name,
+        "libgomp.so.1 not found: maestro policy train (XGBoost) needs it; apt-get install libgomp1");
   }
 
   private static Check env(String cloud, String... names) {

@@ -1,8 +1,11 @@
 package dev.maestro.local.cli;
 
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.budget.TenantDailyCap;
+import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.tick.Recipes;
+import dev.maestro.local.policy.LocalLearnedPolicy;
 import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.local.runtime.LocalRuntime;
 import dev.maestro.local.server.HttpApiServer;
@@ -33,7 +36,15 @@ final class LocalStack implements AutoCloseable {
     LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
     try {
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
-      var router = new ApiRouter(runtime.service(), issuer.identity(), Recipes.builtIn());
+      var router =
+          new ApiRouter(
+              runtime.service(),
+              issuer.identity(),
+              Recipes.builtIn(),
+              new InMemoryPolicyStore(),
+              config.clock(),
+              TenantDailyCap.of(runtime.budgets(), config.clock()),
+              LocalLearnedPolicy.shadowKernel(config.dataDir()));
       HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
       return new LocalStack(runtime, issuer, server);
     } catch (RuntimeException e) {

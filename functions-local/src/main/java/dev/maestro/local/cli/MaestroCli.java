@@ -1,5 +1,6 @@
 package dev.maestro.local.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,7 @@ public final class MaestroCli implements Runnable {
   public static int run(String... args) {
     var cli = new CommandLine(new MaestroCli());
     InvokeCommand.addClouds(cli.getSubcommands().get("invoke"));
+    ServiceLoader.load(CommandProvider.class).forEach(p -> cli.addSubcommand(p.command()));
     return cli.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 

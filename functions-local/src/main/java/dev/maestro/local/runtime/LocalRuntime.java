@@ -1,5 +1,7 @@
 package dev.maestro.local.runtime;
 
+import dev.maestro.core.budget.BudgetLedger;
+import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.Observability;
@@ -29,6 +31,9 @@ public final class LocalRuntime implements AutoCloseable {
   /** The database file inside the data directory. */
   public static final String DATABASE = "maestro.db";
 
+  /** How long an unsettled budget reservation is held: longer than any model call. */
+  public static final Duration BUDGET_RESERVATION_TTL = Duration.ofMinutes(15);
+
   private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
 
   private final LocalConfig config;
@@ -36,6 +41,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final Substrate substrate;
   private final TickEngine engine;
   private final ContinuationService service;
+  private final BudgetLedger budgets;
   private final WakeDispatcher dispatcher;
   private boolean closed;
 
@@ -67,6 +73,25 @@ public final class LocalRuntime implements AutoCloseable {
             observability,
             random);
     this.service = new ContinuationService(substrate, config.clock(), random, observability);
+    // Alerts go to the log; each is also a row of budget_alerts in the database.
+    this.budgets =
+        new BudgetWatch(
+            store.budgets(config.clock(), BUDGET_RESERVATION_TTL),
+            alert ->
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "budget alert: tenant "
+                        + alert.tenant()
+                        + " reached "
+                        + alert.thresholdPercent()
+                        + "% of its daily cap on "
+                        + alert.day()
+                        + " ($"
+                        + alert.spentUsd().toPlainString()
+                        + " of $"
+                        + alert.capUsd().toPlainString()
+                        + ")"),
+            config.clock());
     this.dispatcher =
         new WakeDispatcher(
             timers,
@@ -116,6 +141,15 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * The budget ledger in the runtime's database, raising daily-cap alerts to the log (and recording
+   * each in the {@code budget_alerts} table); the API's tenant daily cap reads it.
+   */
+  public BudgetLedger budgets() {
+    return budgets;
+  }
+
+  /** The continuation service. */
   public ContinuationService service() {
     return service;
   }

@@ -44,7 +44,7 @@ import org.sqlite.SQLiteConfig;
 final class SqliteDatabase implements AutoCloseable {
 
   /** The schema version this build writes; see {@link #MIGRATIONS}. */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
 
   /** The most operations one group-commit transaction holds. */
   static final int MAX_GROUP = 1024;
@@ -138,7 +138,50 @@ final class SqliteDatabase implements AutoCloseable {
         tenant TEXT NOT NULL,
         continuation_id TEXT NOT NULL,
         sequence INTEGER NOT NULL,
-        PRIMARY KEY (tenant, continuation_id)) WITHOUT ROWID"""));
+        PRIMARY KEY (tenant, continuation_id)) WITHOUT ROWID"""),
+          List.of(
+              // The budget ledger (SqliteBudgetLedger). Dollars are exact decimal strings.
+              // Limits by scope kind and id; a tenant-day row (id = tenant) holds for every day.
+              """
+      CREATE TABLE budget_limits (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        max_usd TEXT NOT NULL,
+        soft_usd TEXT NOT NULL,
+        max_tokens INTEGER NOT NULL,
+        PRIMARY KEY (kind, id)) WITHOUT ROWID""",
+              // Running totals per scope; day is '' except for tenant-day scopes.
+              """
+      CREATE TABLE budget_scopes (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        settled_usd TEXT NOT NULL,
+        settled_tokens INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        reserved_usd TEXT NOT NULL,
+        reserved_tokens INTEGER NOT NULL,
+        PRIMARY KEY (kind, id, day)) WITHOUT ROWID""",
+              // Outstanding ('held') and recently expired ('expired') reservations.
+              """
+      CREATE TABLE budget_reservations (
+        id TEXT NOT NULL PRIMARY KEY,
+        scopes TEXT NOT NULL,
+        usd TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        expires_at_ns INTEGER NOT NULL,
+        state TEXT NOT NULL) WITHOUT ROWID""",
+              "CREATE INDEX budget_reservations_due ON budget_reservations (state, expires_at_ns)",
+              // One row per alert raised: the marker that makes each threshold fire once per day.
+              """
+      CREATE TABLE budget_alerts (
+        tenant TEXT NOT NULL,
+        day TEXT NOT NULL,
+        threshold INTEGER NOT NULL,
+        spent_usd TEXT NOT NULL,
+        cap_usd TEXT NOT NULL,
+        raised_at_ns INTEGER NOT NULL,
+        PRIMARY KEY (tenant, day, threshold)) WITHOUT ROWID"""));
 
   /** A unit of work against one connection; SQL failures are storage failures. */
   @FunctionalInterface

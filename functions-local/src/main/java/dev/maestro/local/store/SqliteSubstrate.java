@@ -4,6 +4,8 @@ import dev.maestro.core.stream.Subscriptions;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The embedded substrate (BRIEF §7 "Local"): every storage port over one SQLite file in WAL mode.
@@ -74,6 +76,14 @@ public final class SqliteSubstrate implements AutoCloseable {
   /** How far CDC has processed each continuation's log. */
   public SqliteCdcCursors cdcCursors() {
     return cdcCursors;
+  }
+
+  /**
+   * The budget ledger in this database: reservations expire after {@code ttl} against {@code
+   * clock}, which also cuts tenant days. Ledgers over the same file share their state.
+   */
+  public SqliteBudgetLedger budgets(Clock clock, Duration ttl) {
+    return new SqliteBudgetLedger(db, clock, ttl);
   }
 
   /** The database file. */

@@ -1,0 +1,161 @@
+package dev.maestro.policy.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.maestro.core.policy.learned.LearnedModel;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One classifier of the learned policy, scored by ONNX Runtime: a tree ensemble exported by {@code
+ * maestro policy train}, taking a float tensor {@code [rows, features]} named {@link #INPUT} and
+ * answering the positive-class probability per row as {@link #OUTPUT} ({@code [rows, 1]} or {@code
+ * [rows]}). The session is created once and shared; ONNX Runtime sessions are thread-safe.
+ */
+public final class OnnxModel implements LearnedModel, AutoCloseable {
+
+  /** The graph input's name. */
+  public static final String INPUT = "features";
+
+  /** The graph output's name. */
+  public static final String OUTPUT = "probability";
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final int features;
+  private final String name;
+
+  private OnnxModel(OrtEnvironment env, OrtSession session, int features, String name) {
+    this.env = env;
+    this.session = session;
+    this.features = features;
+    this.name = name;
+  }
+
+  /**
+   * Loads the model in {@code bytes} (an ONNX graph) that takes {@code features} features; {@code
+   * name} says where it came from in errors.
+   *
+   * @throws IllegalArgumentException if the graph does not load or its input or output is not the
+   *     one this class scores
+   */
+  public static OnnxModel load(byte[] bytes, int features, String name) {
+    Objects.requireNonNull(bytes, "bytes");
+    return onLargeStack(() -> create(bytes, features, name), name);
+  }
+
+  /**
+   * ONNX Runtime's initialisation and session creation overflow a default-sized Java thread stack
+   * (1 MB; the JVM dies with a native crash, not an exception), so both run on a thread of their
+   * own with {@link #LOAD_STACK_BYTES}. Scoring needs no more than any thread has.
+   */
+  static final long LOAD_STACK_BYTES = 16L << 20;
+
+  private static OnnxModel onLargeStack(java.util.function.Supplier<OnnxModel> load, String name) {
+    var result = new java.util.concurrent.atomic.AtomicReference<OnnxModel>();
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread loader =
+        new Thread(
+            null,
+            () -> {
+              try {
+                result.set(load.get());
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "onnx-load",
+            LOAD_STACK_BYTES);
+    loader.start();
+    try {
+      loader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + ": interrupted while loading the model", e);
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException r) throw r;
+    if (t instanceof Error err) throw err;
+    if (t != null) throw new IllegalStateException(name + ": loading failed", t);
+    return result.get();
+  }
+
+  private static OnnxModel create(byte[] bytes, int features, String name) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try {
+      var options = new OrtSession.SessionOptions();
+      // Small ensembles score in microseconds; a thread pool would cost more than it saves.
+      options.setIntraOpNumThreads(1);
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession session = env.createSession(bytes, options);
+      if (!session.getInputNames().contains(INPUT)) {
+        session.close();
+        throw new IllegalArgumentException(
+            name + ": the model's input is " + session.getInputNames() + ", expected " + INPUT);
+      }
+      if (!session.getOutputNames().contains(OUTPUT)) {
+        session.close();
+        throw new IllegalArgumentException(
+            name
+                + ": the model's outputs are "
+                + session.getOutputNames()
+                + ", expected "
+                + OUTPUT);
+      }
+      return new OnnxModel(env, session, features, name);
+    } catch (OrtException e) {
+      throw new IllegalArgumentException(name + ": not a model ONNX Runtime can load: " + e, e);
+    }
+  }
+
+  @Override
+  public int featureCount() {
+    return features;
+  }
+
+  @Override
+  public double[] predict(float[][] rows) {
+    int n = rows.length;
+    double[] out = new double[n];
+    if (n == 0) return out;
+    FloatBuffer buffer = FloatBuffer.allocate(n * features);
+    for (float[] row : rows) {
+      if (row.length != features) {
+        throw new IllegalArgumentException(
+            name + ": a row has " + row.length + " features, the model takes " + features);
+      }
+      buffer.put(row);
+    }
+    buffer.flip();
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {n, features});
+        OrtSession.Result result = session.run(Map.of(INPUT, tensor), java.util.Set.of(OUTPUT))) {
+      OnnxValue value = result.get(OUTPUT).orElseThrow();
+      Object v = value.getValue();
+      if (v instanceof float[][] matrix) {
+        for (int i = 0; i < n; i++) out[i] = matrix[i][0];
+      } else if (v instanceof float[] vector) {
+        for (int i = 0; i < n; i++) out[i] = vector[i];
+      } else {
+        throw new IllegalStateException(
+            name + ": unexpected output type " + v.getClass().getSimpleName());
+      }
+      return out;
+    } catch (OrtException e) {
+      throw new IllegalStateException(name + ": scoring failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(name + ": closing the session failed", e);
+    }
+  }
+}
