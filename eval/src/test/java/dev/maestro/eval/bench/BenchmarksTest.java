@@ -37,7 +37,8 @@ class BenchmarksTest {
             "coldstart",
             "kernel",
             "kernel-v1",
-            "fairness");
+            "fairness",
+            "recall");
   }
 
   @Test

@@ -10,16 +10,13 @@ import dev.maestro.core.budget.BudgetAlert;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.ScopeKey;
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.error.BudgetExceededException;
 import dev.maestro.core.substrate.EpochNanos;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,16 +113,12 @@ public final class DynamoBudgetLedger implements BudgetLedger {
 
   @Override
   public Reservation reserve(Spender spender, BigDecimal usdMax, long tokensMax) {
-    Objects.requireNonNull(spender, "spender");
-    Objects.requireNonNull(usdMax, "usdMax");
-    if (usdMax.signum() < 0 || tokensMax < 0) {
-      throw new IllegalArgumentException("a reservation cannot be negative");
-    }
+    BudgetLedger.checkReserve(spender, usdMax, tokensMax);
     String what = "reserving budget for " + spender.continuation();
     for (int attempt = 1; ; attempt++) {
       Instant now = clock.instant();
       sweep(spender.tenant(), now);
-      List<ScopeKey> scopes = scopes(spender, now);
+      List<ScopeKey> scopes = spender.scopesAt(now);
       var writes = new ArrayList<TransactWriteItem>();
       for (ScopeKey scope : scopes) {
         BudgetLimits l = limitOf(scope);
@@ -140,7 +133,7 @@ public final class DynamoBudgetLedger implements BudgetLedger {
       var item = new HashMap<String, AttributeValue>();
       item.put(PK, s(reservationPk(spender.tenant())));
       item.put(SK, s(reservation.id()));
-      item.put(SCOPES, s(encode(scopes)));
+      item.put(SCOPES, s(ScopeKey.encodeAll(scopes)));
       item.put(USD, decimal(usdMax));
       item.put(TOKENS, n(tokensMax));
       item.put(EXPIRES_AT_NS, n(EpochNanos.of(reservation.expiresAt())));
@@ -172,12 +165,8 @@ public final class DynamoBudgetLedger implements BudgetLedger {
 
   @Override
   public Settlement settle(Reservation reservation, BigDecimal actualUsd, long actualTokens) {
-    Objects.requireNonNull(reservation, "reservation");
-    Objects.requireNonNull(actualUsd, "actualUsd");
-    if (actualUsd.signum() < 0 || actualTokens < 0) {
-      throw new IllegalArgumentException("an actual cost cannot be negative");
-    }
-    TenantId tenant = tenantOf(reservation);
+    BudgetLedger.checkSettle(reservation, actualUsd, actualTokens);
+    TenantId tenant = reservation.tenant();
     String what = "settling reservation " + reservation.id();
     for (int attempt = 1; ; attempt++) {
       Instant now = clock.instant();
@@ -198,10 +187,8 @@ public final class DynamoBudgetLedger implements BudgetLedger {
           if (l == null) continue;
           limits.put(scope, l);
           Totals t = totals(scope);
-          usd = usd.min(l.maxUsd().subtract(t.committedUsd()).max(BigDecimal.ZERO));
-          if (l.maxTokens() > 0) {
-            tokens = Math.min(tokens, Math.max(0, l.maxTokens() - t.committedTokens()));
-          }
+          usd = l.usdThatFits(t.committedUsd(), usd);
+          tokens = l.tokensThatFit(t.committedTokens(), tokens);
         }
       }
       BigDecimal heldUsd = late ? BigDecimal.ZERO : reservation.usd();
@@ -225,7 +212,7 @@ public final class DynamoBudgetLedger implements BudgetLedger {
   @Override
   public void release(Reservation reservation) {
     Objects.requireNonNull(reservation, "reservation");
-    TenantId tenant = tenantOf(reservation);
+    TenantId tenant = reservation.tenant();
     String what = "releasing reservation " + reservation.id();
     for (int attempt = 1; ; attempt++) {
       sweep(tenant, clock.instant());
@@ -250,7 +237,7 @@ public final class DynamoBudgetLedger implements BudgetLedger {
     Instant now = clock.instant();
     sweep(spender.tenant(), now);
     var out = new ArrayList<ScopeStatus>(3);
-    for (ScopeKey scope : scopes(spender, now)) out.add(statusOf(scope));
+    for (ScopeKey scope : spender.scopesAt(now)) out.add(statusOf(scope));
     return List.copyOf(out);
   }
 
@@ -261,21 +248,6 @@ public final class DynamoBudgetLedger implements BudgetLedger {
     if (before.tenant() == null) return statusOf(scope);
     sweep(before.tenant(), clock.instant());
     return statusOf(scope);
-  }
-
-  @Override
-  public void limitContinuation(ContinuationId continuation, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.CONTINUATION, continuation.value(), limits);
-  }
-
-  @Override
-  public void limitTree(ContinuationId root, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TREE, root.value(), limits);
-  }
-
-  @Override
-  public void limitTenantDaily(TenantId tenant, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TENANT_DAY, tenant.value(), limits);
   }
 
   @Override
@@ -400,7 +372,8 @@ public final class DynamoBudgetLedger implements BudgetLedger {
         .orElse(null);
   }
 
-  private void putLimits(ScopeKey.Kind kind, String id, BudgetLimits limits) {
+  @Override
+  public void limit(ScopeKey.Kind kind, String id, BudgetLimits limits) {
     Objects.requireNonNull(limits, "limits");
     var item = new HashMap<String, AttributeValue>();
     item.put(PK, s("LIMIT#" + kind.wire() + "#" + id));
@@ -415,40 +388,8 @@ public final class DynamoBudgetLedger implements BudgetLedger {
 
   /** Throws the refusal when {@code scope}'s current totals leave no room for the amounts. */
   private void refuseIfOverCapNow(ScopeKey scope, BudgetLimits l, BigDecimal usd, long tokens) {
-    if (usd.compareTo(l.maxUsd()) <= 0
-        && (l.maxTokens() == 0 || tokens <= l.maxTokens())
-        && !overCap(scope, l, usd, tokens)) {
-      return;
-    }
     Totals t = totals(scope);
-    if (t.committedUsd().add(usd).compareTo(l.maxUsd()) > 0) {
-      throw new BudgetExceededException(
-          "reserving $"
-              + usd.toPlainString()
-              + " would cross the hard cap of "
-              + scope
-              + ": $"
-              + t.committedUsd().toPlainString()
-              + " of $"
-              + l.maxUsd().toPlainString()
-              + " is spent or reserved");
-    }
-    throw new BudgetExceededException(
-        "reserving "
-            + tokens
-            + " tokens would cross the token cap of "
-            + scope
-            + ": "
-            + t.committedTokens()
-            + " of "
-            + l.maxTokens()
-            + " are spent or reserved");
-  }
-
-  private boolean overCap(ScopeKey scope, BudgetLimits l, BigDecimal usd, long tokens) {
-    Totals t = totals(scope);
-    return t.committedUsd().add(usd).compareTo(l.maxUsd()) > 0
-        || (l.maxTokens() > 0 && t.committedTokens() + tokens > l.maxTokens());
+    l.refuseIfCrossed(scope, t.committedUsd(), t.committedTokens(), usd, tokens);
   }
 
   /** Adds a hold to a scope's totals, conditional on the caps when the scope has limits. */
@@ -469,15 +410,7 @@ public final class DynamoBudgetLedger implements BudgetLedger {
             .tableName(table)
             .key(scopeKey(scope))
             .updateExpression("SET #tenant = :tenant ADD #ru :u, #rt :t, #cu :u, #ct :t");
-    if (l != null) {
-      var condition = new StringBuilder("(attribute_not_exists(#cu) OR #cu <= :usdBound)");
-      values.put(":usdBound", decimal(l.maxUsd().subtract(usd)));
-      if (l.maxTokens() > 0) {
-        condition.append(" AND (attribute_not_exists(#ct) OR #ct <= :tokenBound)");
-        values.put(":tokenBound", n(l.maxTokens() - tokens));
-      }
-      update.conditionExpression(condition.toString());
-    }
+    if (l != null) fitsUnder(update, values, l, usd, tokens);
     return update.expressionAttributeNames(names).expressionAttributeValues(values).build();
   }
 
@@ -514,16 +447,27 @@ public final class DynamoBudgetLedger implements BudgetLedger {
             .key(scopeKey(scope))
             .updateExpression(
                 "ADD #su :su, #st :st, #calls :one, #ru :ru, #rt :rt, #cu :cu, #ct :ct");
-    if (lateLimits != null) {
-      var condition = new StringBuilder("(attribute_not_exists(#cu) OR #cu <= :usdBound)");
-      values.put(":usdBound", decimal(lateLimits.maxUsd().subtract(usd)));
-      if (lateLimits.maxTokens() > 0) {
-        condition.append(" AND (attribute_not_exists(#ct) OR #ct <= :tokenBound)");
-        values.put(":tokenBound", n(lateLimits.maxTokens() - tokens));
-      }
-      update.conditionExpression(condition.toString());
-    }
+    if (lateLimits != null) fitsUnder(update, values, lateLimits, usd, tokens);
     return update.expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  /**
+   * Makes {@code update} (which adds {@code usd} and {@code tokens} to {@code #cu} and {@code #ct})
+   * conditional on the sums staying within {@code limits}.
+   */
+  private static void fitsUnder(
+      Update.Builder update,
+      Map<String, AttributeValue> values,
+      BudgetLimits limits,
+      BigDecimal usd,
+      long tokens) {
+    var condition = new StringBuilder("(attribute_not_exists(#cu) OR #cu <= :usdBound)");
+    values.put(":usdBound", decimal(limits.maxUsd().subtract(usd)));
+    if (limits.maxTokens() > 0) {
+      condition.append(" AND (attribute_not_exists(#ct) OR #ct <= :tokenBound)");
+      values.put(":tokenBound", n(limits.maxTokens() - tokens));
+    }
+    update.conditionExpression(condition.toString());
   }
 
   private Update unhold(ScopeKey scope, BigDecimal usd, long tokens) {
@@ -607,7 +551,7 @@ public final class DynamoBudgetLedger implements BudgetLedger {
                         .expressionAttributeValues(Map.of(":expired", s(EXPIRED), ":held", s(HELD)))
                         .build())
                 .build());
-        for (ScopeKey scope : decode(Items.string(item, SCOPES))) {
+        for (ScopeKey scope : ScopeKey.decodeAll(Items.string(item, SCOPES))) {
           writes.add(TransactWriteItem.builder().update(unhold(scope, usd, tokens)).build());
         }
         // Lost to another sweeper or a settlement: either way it is no longer held.
@@ -665,20 +609,6 @@ public final class DynamoBudgetLedger implements BudgetLedger {
     return "ALERT#" + tenant.value() + "#" + day;
   }
 
-  private static TenantId tenantOf(Reservation reservation) {
-    for (ScopeKey scope : reservation.scopes()) {
-      if (scope.kind() == ScopeKey.Kind.TENANT_DAY) return TenantId.of(scope.id());
-    }
-    throw new IllegalArgumentException("reservation " + reservation.id() + " has no tenant scope");
-  }
-
-  private static List<ScopeKey> scopes(Spender spender, Instant now) {
-    return List.of(
-        ScopeKey.continuation(spender.continuation()),
-        ScopeKey.tree(spender.root()),
-        ScopeKey.tenantDay(spender.tenant(), LocalDate.ofInstant(now, ZoneOffset.UTC)));
-  }
-
   private static AttributeValue decimal(BigDecimal value) {
     return AttributeValue.fromN(value.toPlainString());
   }
@@ -691,29 +621,5 @@ public final class DynamoBudgetLedger implements BudgetLedger {
   private static long longOf(Map<String, AttributeValue> item, String name) {
     AttributeValue value = item.get(name);
     return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-  }
-
-  /** Scopes as lines of {@code KIND id [day]}; ids never contain spaces. */
-  private static String encode(List<ScopeKey> scopes) {
-    var out = new StringBuilder();
-    for (ScopeKey scope : scopes) {
-      if (!out.isEmpty()) out.append('\n');
-      out.append(scope.kind().name()).append(' ').append(scope.id());
-      if (scope.day() != null) out.append(' ').append(scope.day());
-    }
-    return out.toString();
-  }
-
-  private static List<ScopeKey> decode(String text) {
-    var out = new ArrayList<ScopeKey>();
-    for (String line : text.split("\n")) {
-      String[] parts = line.split(" ");
-      out.add(
-          new ScopeKey(
-              ScopeKey.Kind.valueOf(parts[0]),
-              parts[1],
-              parts.length > 2 ? LocalDate.parse(parts[2]) : null));
-    }
-    return out;
   }
 }

@@ -12,6 +12,8 @@ import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.policy.PolicyStore;
+import dev.maestro.core.policy.learned.LearnedPolicySource;
+import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.tick.Recipes;
@@ -80,12 +82,18 @@ public final class ApiHandler
   }
 
   /**
-   * A router as {@link #router(ContinuationService)} that decides with {@code policies} and refuses
-   * work past each tenant's daily budget cap as kept by {@code dailyCap}.
+   * A router as {@link #router(ContinuationService)} that decides with {@code policies} (scoring
+   * each decision with the learned policy in {@code shadow} when the package carries one) and
+   * refuses work past each tenant's daily budget cap as kept by {@code dailyCap}.
    */
   static ApiRouter router(
-      ContinuationService service, PolicyStore policies, Clock clock, TenantDailyCap dailyCap) {
-    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap);
+      ContinuationService service,
+      PolicyStore policies,
+      Clock clock,
+      TenantDailyCap dailyCap,
+      ShadowKernel shadow) {
+    return new ApiRouter(
+        service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow);
   }
 
   @Override
@@ -102,7 +110,13 @@ public final class ApiHandler
     var service = new ContinuationService(runtime.substrate(), runtime.clock(), new SecureRandom());
     ApiHandler handler =
         new ApiHandler(
-            router(service, runtime.policies(), runtime.clock(), runtime.dailyCap()), claim);
+            router(
+                service,
+                runtime.policies(),
+                runtime.clock(),
+                runtime.dailyCap(),
+                LearnedPolicySource.shadowKernel(System.getenv())),
+            claim);
     Priming.register("api", handler::prime, System.getenv());
     return handler;
   }

@@ -62,7 +62,9 @@ public final class AwsRuntime {
   private final Clock clock;
   private final String holder;
   private final Duration leaseTtl;
-  private final PolicyStore policies = new InMemoryPolicyStore();
+  // The tenant policy documents in MAESTRO_POLICY_DIR (shipped in the package or mounted), else
+  // none.
+  private final PolicyStore policies = InMemoryPolicyStore.fromEnvironment(System.getenv());
   private final BudgetLedger budget;
   private final TenantDailyCap dailyCap;
 

@@ -1,5 +1,6 @@
 package dev.maestro.aws.bedrock;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,13 +14,12 @@ import dev.maestro.core.dispatch.ProviderException;
 import dev.maestro.core.dispatch.ToolCall;
 import dev.maestro.core.dispatch.ToolResult;
 import dev.maestro.core.dispatch.ToolSpec;
+import dev.maestro.core.dispatch.WireRequests;
 import dev.maestro.core.json.Json;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,16 +45,8 @@ class BedrockConverseWireFormatTest {
           "Search the corpus.",
           Json.tree("{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}"));
 
-  private final Deque<Reply> replies = new ArrayDeque<>();
-  private final LocalAwsServer server =
-      LocalAwsServer.start(
-          r -> {
-            synchronized (replies) {
-              return replies.isEmpty()
-                  ? Reply.restError(500, "InternalServerException", "no reply queued")
-                  : replies.poll();
-            }
-          });
+  private final ReplyQueue bedrock = new ReplyQueue();
+  private final LocalAwsServer server = bedrock.server;
   private final BedrockConverseProvider provider =
       provider(BedrockConverseProvider.Inference.DEFAULTS);
 
@@ -72,38 +64,17 @@ class BedrockConverseWireFormatTest {
   }
 
   private void reply(Reply reply) {
-    synchronized (replies) {
-      replies.add(reply);
-    }
+    bedrock.add(reply);
   }
 
   private Recorded last() {
-    List<Recorded> requests = server.requests();
-    return requests.get(requests.size() - 1);
+    return bedrock.last();
   }
 
   @Test
   void givenARequestWithSystemAndTools_whenCalled_thenTheConverseRequestCarriesEveryField() {
     reply(Reply.json(200, textReply()));
-    var request =
-        new ModelDispatch.Request(
-            "call-1",
-            "sonnet",
-            "Be brief.",
-            List.of(
-                new ModelDispatch.Message("user", "What is X?"),
-                new ModelDispatch.Message(
-                    "assistant",
-                    "Let me look.",
-                    List.of(new ToolCall("tooluse_1", "search", Json.tree("{\"q\":\"X\"}"))),
-                    List.of()),
-                new ModelDispatch.Message(
-                    "user",
-                    "",
-                    List.of(),
-                    List.of(new ToolResult("tooluse_1", Json.tree("\"X is Y.\""), false)))),
-            256,
-            List.of(SEARCH));
+    var request = WireRequests.searchRoundTrip("tooluse_1", "Let me look.", "\"X is Y.\"", SEARCH);
 
     provider.complete(PROFILE, request);
 
@@ -485,11 +456,6 @@ class BedrockConverseWireFormatTest {
               assertThat(e.errorType()).isEqualTo("connection_error");
               assertThat(e.retryable()).isTrue();
             });
-  }
-
-  static ModelDispatch.Request simple() {
-    return new ModelDispatch.Request(
-        "call-1", "sonnet", List.of(new ModelDispatch.Message("user", "Hi")), 64);
   }
 
   static String textReply() {

@@ -1,5 +1,6 @@
 package dev.maestro.aws.bedrock;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,16 +10,12 @@ import dev.maestro.aws.client.LocalAwsServer.Reply;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.dispatch.CircuitBreaker;
 import dev.maestro.core.dispatch.FailoverDispatch;
+import dev.maestro.core.dispatch.FailoverFixture;
 import dev.maestro.core.dispatch.LocalProvider;
 import dev.maestro.core.dispatch.ProviderException;
-import dev.maestro.core.dispatch.TierRouting;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,34 +29,19 @@ class BedrockFailoverTest {
   private static final TenantId TENANT = TenantId.of("acme");
   private static final String MODEL = "us.anthropic.claude-sonnet-4-20250514-v1:0";
 
-  private final Deque<Reply> replies = new ArrayDeque<>();
-  private final LocalAwsServer bedrock =
-      LocalAwsServer.start(
-          r -> {
-            synchronized (replies) {
-              return replies.poll();
-            }
-          });
+  private final ReplyQueue replies = new ReplyQueue();
+  private final LocalAwsServer bedrock = replies.server;
 
   private final FailoverDispatch dispatch =
-      new FailoverDispatch(
-          TierRouting.standard()
-              .withTenantRoutes(
-                  TENANT,
-                  "sonnet",
-                  List.of(
-                      new TierRouting.Route("bedrock", MODEL),
-                      new TierRouting.Route(LocalProvider.NAME, LocalProvider.MODEL_ID))),
-          List.of(
-              new BedrockConverseProvider(
-                  bedrock.client(
-                      "bedrock",
-                      "us-east-1",
-                      AwsRetryPolicy.none(),
-                      Clock.fixed(Instant.parse("2026-03-01T09:00:00Z"), ZoneOffset.UTC))),
-              new LocalProvider()),
-          2,
-          Duration.ofSeconds(30),
+      FailoverFixture.inFrontOfLocal(
+          TENANT,
+          new BedrockConverseProvider(
+              bedrock.client(
+                  BedrockConverseProvider.SIGNING_NAME,
+                  "us-east-1",
+                  AwsRetryPolicy.none(),
+                  Clock.fixed(Instant.parse("2026-03-01T09:00:00Z"), ZoneOffset.UTC))),
+          MODEL,
           Clock.systemUTC());
 
   @AfterEach
@@ -68,16 +50,14 @@ class BedrockFailoverTest {
   }
 
   private void reply(Reply reply) {
-    synchronized (replies) {
-      replies.add(reply);
-    }
+    replies.add(reply);
   }
 
   @Test
   void givenBedrockAnswers_whenCalled_thenItsAnswerIsReturnedWithoutFailover() {
     reply(Reply.json(200, BedrockConverseWireFormatTest.textReply()));
 
-    var response = dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple());
+    var response = dispatch.forTenant(TENANT).call(simple());
 
     assertThat(response.provider()).isEqualTo("bedrock");
     assertThat(response.modelId()).isEqualTo(MODEL);
@@ -89,7 +69,7 @@ class BedrockFailoverTest {
   void givenBedrockThrottles_whenCalled_thenTheNextProviderAnswersAndTheFailoverIsRecorded() {
     reply(Reply.restError(429, "ThrottlingException", "Too many requests, please wait."));
 
-    var response = dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple());
+    var response = dispatch.forTenant(TENANT).call(simple());
 
     assertThat(response.provider()).isEqualTo(LocalProvider.NAME);
     assertThat(response.failover()).containsExactly("bedrock:429 ThrottlingException");
@@ -101,9 +81,9 @@ class BedrockFailoverTest {
     reply(Reply.restError(429, "ThrottlingException", "Too many requests, please wait."));
     reply(Reply.restError(503, "ServiceUnavailableException", "Service unavailable."));
 
-    dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple());
-    dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple());
-    var third = dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple());
+    dispatch.forTenant(TENANT).call(simple());
+    dispatch.forTenant(TENANT).call(simple());
+    var third = dispatch.forTenant(TENANT).call(simple());
 
     assertThat(dispatch.breakerState("bedrock")).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(third.failover()).containsExactly("bedrock:circuit-open");
@@ -114,8 +94,7 @@ class BedrockFailoverTest {
   void givenBedrockRejectsTheRequest_whenCalled_thenTheFailureIsThrownWithoutFailover() {
     reply(Reply.restError(400, "ValidationException", "messages: must not be empty"));
 
-    assertThatThrownBy(
-            () -> dispatch.forTenant(TENANT).call(BedrockConverseWireFormatTest.simple()))
+    assertThatThrownBy(() -> dispatch.forTenant(TENANT).call(simple()))
         .isInstanceOfSatisfying(
             ProviderException.class,
             e -> {

@@ -6,6 +6,7 @@ import dev.maestro.aws.client.AwsEndpoint;
 import dev.maestro.aws.client.AwsJsonClient;
 import dev.maestro.aws.client.AwsRetryPolicy;
 import dev.maestro.aws.client.AwsSigV4;
+import dev.maestro.core.dispatch.WireRequests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -160,8 +161,7 @@ class BedrockSigV4Test {
                 StaticCredentialsProvider.create(SUITE_CREDENTIALS),
                 AwsRetryPolicy.none()));
 
-    provider.complete(
-        "us.anthropic.claude-sonnet-4-20250514-v1:0", BedrockConverseWireFormatTest.simple());
+    provider.complete("us.anthropic.claude-sonnet-4-20250514-v1:0", WireRequests.simple());
 
     SdkHttpRequest sent = http.request;
     assertThat(sent.encodedPath())

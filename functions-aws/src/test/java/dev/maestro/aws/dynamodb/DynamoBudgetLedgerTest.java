@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * class: every test spends under its own tenant and continuations. A restart is a new ledger over
  * the same tables, as a new Lambda container would be.
  */
-class DynamoBudgetLedgerTest extends BudgetLedgerContract {
+class DynamoBudgetLedgerTest extends BudgetLedgerContract.OnSharedStore {
 
   private static DynamoDbLocal dynamo;
   private static DynamoTables tables;
@@ -31,15 +31,5 @@ class DynamoBudgetLedgerTest extends BudgetLedgerContract {
   @Override
   protected BudgetLedger newLedger(Clock clock, Duration ttl) {
     return new DynamoBudgetLedger(dynamo.client(), tables, clock, ttl);
-  }
-
-  @Override
-  protected BudgetLedger reopen(Clock clock, Duration ttl) {
-    return newLedger(clock, ttl);
-  }
-
-  @Override
-  protected int concurrentOpsPerThread() {
-    return 15;
   }
 }

@@ -22,6 +22,7 @@ import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.learned.ShadowKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -150,7 +151,8 @@ class HttpApiEventFlowTest {
                 service,
                 policies,
                 clock,
-                TenantDailyCap.of(ledger, clock, t -> policies.policyFor(t).dailyLimits())),
+                TenantDailyCap.of(ledger, clock, t -> policies.policyFor(t).dailyLimits()),
+                ShadowKernel.rulesOnly()),
             CLAIM);
     TenantId acme = TenantId.of("acme");
     ledger.limitTenantDaily(acme, BudgetLimits.ofUsd(new BigDecimal("2.00"), 0));

@@ -15,7 +15,6 @@ import dev.maestro.core.budget.BudgetAlert;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.ScopeKey;
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.BudgetExceededException;
 import dev.maestro.core.substrate.EpochNanos;
@@ -24,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -141,13 +139,9 @@ public final class CosmosBudgetLedger implements BudgetLedger {
 
   @Override
   public Reservation reserve(Spender spender, BigDecimal usdMax, long tokensMax) {
-    Objects.requireNonNull(spender, "spender");
-    Objects.requireNonNull(usdMax, "usdMax");
-    if (usdMax.signum() < 0 || tokensMax < 0) {
-      throw new IllegalArgumentException("a reservation cannot be negative");
-    }
+    BudgetLedger.checkReserve(spender, usdMax, tokensMax);
     Instant now = clock.instant();
-    List<ScopeKey> scopes = scopes(spender, now);
+    List<ScopeKey> scopes = spender.scopesAt(now);
     var reservation =
         new Reservation("rsv-" + UUID.randomUUID(), scopes, usdMax, tokensMax, now.plus(ttl));
     String tenant = spender.tenant().value();
@@ -180,12 +174,8 @@ public final class CosmosBudgetLedger implements BudgetLedger {
 
   @Override
   public Settlement settle(Reservation reservation, BigDecimal actualUsd, long actualTokens) {
-    Objects.requireNonNull(reservation, "reservation");
-    Objects.requireNonNull(actualUsd, "actualUsd");
-    if (actualUsd.signum() < 0 || actualTokens < 0) {
-      throw new IllegalArgumentException("an actual cost cannot be negative");
-    }
-    TenantId tenant = tenantOf(reservation);
+    BudgetLedger.checkSettle(reservation, actualUsd, actualTokens);
+    TenantId tenant = reservation.tenant();
     Instant now = clock.instant();
     if (!now.isBefore(reservation.expiresAt().plus(EXPIRED_RETENTION))) {
       throw new IllegalStateException(
@@ -200,11 +190,8 @@ public final class CosmosBudgetLedger implements BudgetLedger {
         BudgetLimits l = limitOf(scope);
         if (l == null) continue;
         ScopeStatus s = status(scope);
-        usd = usd.min(l.maxUsd().subtract(s.committedUsd()).max(BigDecimal.ZERO));
-        if (l.maxTokens() > 0) {
-          tokens =
-              Math.min(tokens, Math.max(0, l.maxTokens() - s.settledTokens() - s.reservedTokens()));
-        }
+        usd = l.usdThatFits(s.committedUsd(), usd);
+        tokens = l.tokensThatFit(s.settledTokens() + s.reservedTokens(), tokens);
       }
     }
     ObjectNode marker = marker(tenant, reservation, SETTLED);
@@ -242,7 +229,7 @@ public final class CosmosBudgetLedger implements BudgetLedger {
   @Override
   public void release(Reservation reservation) {
     Objects.requireNonNull(reservation, "reservation");
-    TenantId tenant = tenantOf(reservation);
+    TenantId tenant = reservation.tenant();
     // An expired reservation holds nothing any more (and may still be settled late).
     if (!clock.instant().isBefore(reservation.expiresAt())) return;
     ObjectNode marker = marker(tenant, reservation, RELEASED);
@@ -257,7 +244,7 @@ public final class CosmosBudgetLedger implements BudgetLedger {
   public List<ScopeStatus> status(Spender spender) {
     Objects.requireNonNull(spender, "spender");
     var out = new ArrayList<ScopeStatus>(3);
-    for (ScopeKey scope : scopes(spender, clock.instant())) out.add(status(scope));
+    for (ScopeKey scope : spender.scopesAt(clock.instant())) out.add(status(scope));
     return List.copyOf(out);
   }
 
@@ -278,21 +265,6 @@ public final class CosmosBudgetLedger implements BudgetLedger {
         doc.calls,
         doc.reservedUsd(now),
         doc.reservedTokens(now));
-  }
-
-  @Override
-  public void limitContinuation(ContinuationId continuation, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.CONTINUATION, continuation.value(), limits);
-  }
-
-  @Override
-  public void limitTree(ContinuationId root, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TREE, root.value(), limits);
-  }
-
-  @Override
-  public void limitTenantDaily(TenantId tenant, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TENANT_DAY, tenant.value(), limits);
   }
 
   // ---- alerts ----------------------------------------------------------------------------------
@@ -418,12 +390,8 @@ public final class CosmosBudgetLedger implements BudgetLedger {
       long tokens = want.tokens;
       BudgetLimits lateLimits = hold.live(nowNs) ? null : limits.get();
       if (lateLimits != null) {
-        BigDecimal committed = settledUsd.add(reservedUsd(nowNs));
-        usd = usd.min(lateLimits.maxUsd().subtract(committed).max(BigDecimal.ZERO));
-        if (lateLimits.maxTokens() > 0) {
-          long room = lateLimits.maxTokens() - settledTokens - reservedTokens(nowNs);
-          tokens = Math.min(tokens, Math.max(0, room));
-        }
+        usd = lateLimits.usdThatFits(settledUsd.add(reservedUsd(nowNs)), usd);
+        tokens = lateLimits.tokensThatFit(settledTokens + reservedTokens(nowNs), tokens);
       }
       settledUsd = settledUsd.add(usd);
       settledTokens += tokens;
@@ -542,32 +510,12 @@ public final class CosmosBudgetLedger implements BudgetLedger {
   private void refuseIfOverCap(
       ScopeKey scope, BudgetLimits l, ScopeDoc doc, BigDecimal usd, long tokens) {
     long nowNs = EpochNanos.of(clock.instant());
-    BigDecimal committed = doc.settledUsd.add(doc.reservedUsd(nowNs));
-    if (committed.add(usd).compareTo(l.maxUsd()) > 0) {
-      throw new BudgetExceededException(
-          "reserving $"
-              + usd.toPlainString()
-              + " would cross the hard cap of "
-              + scope
-              + ": $"
-              + committed.toPlainString()
-              + " of $"
-              + l.maxUsd().toPlainString()
-              + " is spent or reserved");
-    }
-    long committedTokens = doc.settledTokens + doc.reservedTokens(nowNs);
-    if (l.maxTokens() > 0 && committedTokens + tokens > l.maxTokens()) {
-      throw new BudgetExceededException(
-          "reserving "
-              + tokens
-              + " tokens would cross the token cap of "
-              + scope
-              + ": "
-              + committedTokens
-              + " of "
-              + l.maxTokens()
-              + " are spent or reserved");
-    }
+    l.refuseIfCrossed(
+        scope,
+        doc.settledUsd.add(doc.reservedUsd(nowNs)),
+        doc.settledTokens + doc.reservedTokens(nowNs),
+        usd,
+        tokens);
   }
 
   // ---- limits and markers ----------------------------------------------------------------------
@@ -584,7 +532,8 @@ public final class CosmosBudgetLedger implements BudgetLedger {
         .orElse(null);
   }
 
-  private void putLimits(ScopeKey.Kind kind, String id, BudgetLimits limits) {
+  @Override
+  public void limit(ScopeKey.Kind kind, String id, BudgetLimits limits) {
     Objects.requireNonNull(limits, "limits");
     String pk = limitPk(kind, id);
     ObjectNode doc = Docs.object();
@@ -632,7 +581,8 @@ public final class CosmosBudgetLedger implements BudgetLedger {
 
   // ---- keys ------------------------------------------------------------------------------------
 
-  private static String scopePk(ScopeKey scope) {
+  /** The partition key of {@code scope}'s document. */
+  static String scopePk(ScopeKey scope) {
     String pk = "scope#" + scope.kind().wire() + "#" + scope.id();
     return scope.day() == null ? pk : pk + "#" + scope.day();
   }
@@ -647,19 +597,5 @@ public final class CosmosBudgetLedger implements BudgetLedger {
 
   private static String alertPk(TenantId tenant, LocalDate day) {
     return "alert#" + tenant.value() + "#" + day;
-  }
-
-  private static TenantId tenantOf(Reservation reservation) {
-    for (ScopeKey scope : reservation.scopes()) {
-      if (scope.kind() == ScopeKey.Kind.TENANT_DAY) return TenantId.of(scope.id());
-    }
-    throw new IllegalArgumentException("reservation " + reservation.id() + " has no tenant scope");
-  }
-
-  private static List<ScopeKey> scopes(Spender spender, Instant now) {
-    return List.of(
-        ScopeKey.continuation(spender.continuation()),
-        ScopeKey.tree(spender.root()),
-        ScopeKey.tenantDay(spender.tenant(), LocalDate.ofInstant(now, ZoneOffset.UTC)));
   }
 }

@@ -19,6 +19,8 @@ import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.policy.PolicyStore;
+import dev.maestro.core.policy.learned.LearnedPolicySource;
+import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Substrate;
@@ -66,9 +68,13 @@ public final class AzureRuntime {
   private final TimerQueue ledger;
   private final Substrate substrate;
   private final Clock clock;
-  private final PolicyStore policies = new InMemoryPolicyStore();
+  // The tenant policy documents in MAESTRO_POLICY_DIR (shipped in the package or mounted), else
+  // none.
+  private final PolicyStore policies = InMemoryPolicyStore.fromEnvironment(System.getenv());
   private final BudgetLedger budget;
   private final TenantDailyCap dailyCap;
+  // The learned policy when the package carries one (policy-onnx); the rules only otherwise.
+  private final ShadowKernel shadow = LearnedPolicySource.shadowKernel(System.getenv());
   private final String holder = "azure:" + UUID.randomUUID();
 
   /**
@@ -208,7 +214,8 @@ public final class AzureRuntime {
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
     var service = new ContinuationService(withDurable, clock, random);
-    return new ApiRouter(service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap);
+    return new ApiRouter(
+        service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow);
   }
 
   /**

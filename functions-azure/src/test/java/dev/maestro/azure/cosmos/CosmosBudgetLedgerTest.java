@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * would be. The concurrency tests race real threads on the same documents, so every cap is decided
  * by the emulator's {@code If-Match} checks.
  */
-class CosmosBudgetLedgerTest extends BudgetLedgerContract {
+class CosmosBudgetLedgerTest extends BudgetLedgerContract.OnSharedStore {
 
   private static CosmosEmulator cosmos;
   private static CosmosContainers containers;
@@ -42,16 +42,6 @@ class CosmosBudgetLedgerTest extends BudgetLedgerContract {
   @Override
   protected BudgetLedger newLedger(Clock clock, Duration ttl) {
     return new CosmosBudgetLedger(cosmos.client(), containers, clock, ttl);
-  }
-
-  @Override
-  protected BudgetLedger reopen(Clock clock, Duration ttl) {
-    return newLedger(clock, ttl);
-  }
-
-  @Override
-  protected int concurrentOpsPerThread() {
-    return 15;
   }
 
   // ---- crashes between single-document writes (what no transaction covers here) ---------------
@@ -95,7 +85,9 @@ class CosmosBudgetLedgerTest extends BudgetLedgerContract {
       ObjectNode doc =
           budget()
               .readItem(
-                  "totals", new com.azure.cosmos.models.PartitionKey(pk(scope)), ObjectNode.class)
+                  "totals",
+                  new com.azure.cosmos.models.PartitionKey(CosmosBudgetLedger.scopePk(scope)),
+                  ObjectNode.class)
               .block()
               .getItem();
       ((ObjectNode) doc.get(CosmosBudgetLedger.HOLDS)).remove(r.id());
@@ -114,10 +106,5 @@ class CosmosBudgetLedgerTest extends BudgetLedgerContract {
 
   private static com.azure.cosmos.CosmosAsyncContainer budget() {
     return cosmos.client().getDatabase(containers.database()).getContainer(containers.budget());
-  }
-
-  private static String pk(ScopeKey scope) {
-    String pk = "scope#" + scope.kind().wire() + "#" + scope.id();
-    return scope.day() == null ? pk : pk + "#" + scope.day();
   }
 }

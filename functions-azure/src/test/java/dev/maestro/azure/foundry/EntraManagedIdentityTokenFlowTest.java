@@ -2,6 +2,7 @@ package dev.maestro.azure.foundry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maestro.core.dispatch.WireServer;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,8 @@ class EntraManagedIdentityTokenFlowTest {
 
   private static final String IDENTITY_SECRET = "identity-header-secret";
 
-  private final FoundryWireServer identity = new FoundryWireServer();
-  private final FoundryWireServer foundry = new FoundryWireServer();
+  private final WireServer identity = new WireServer();
+  private final WireServer foundry = new WireServer();
 
   @AfterEach
   void stop() {

@@ -1,5 +1,6 @@
 package dev.maestro.azure.foundry;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,8 +10,9 @@ import dev.maestro.core.dispatch.ModelDispatch;
 import dev.maestro.core.dispatch.OpenAiProvider.TokenLimitField;
 import dev.maestro.core.dispatch.ProviderException;
 import dev.maestro.core.dispatch.ToolCall;
-import dev.maestro.core.dispatch.ToolResult;
 import dev.maestro.core.dispatch.ToolSpec;
+import dev.maestro.core.dispatch.WireRequests;
+import dev.maestro.core.dispatch.WireServer;
 import dev.maestro.core.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +41,7 @@ import reactor.core.publisher.Mono;
  */
 class FoundryChatCompletionsWireFormatTest {
 
-  private final FoundryWireServer server = new FoundryWireServer();
+  private final WireServer server = new WireServer();
   private final AtomicInteger tokensIssued = new AtomicInteger();
   private final TokenCredential credential =
       context ->
@@ -417,30 +419,12 @@ class FoundryChatCompletionsWireFormatTest {
     assertThat(server.received()).isEmpty();
   }
 
-  static ModelDispatch.Request simple() {
-    return new ModelDispatch.Request(
-        "call-1", "sonnet", List.of(new ModelDispatch.Message("user", "Hi")), 64);
-  }
-
   private static ModelDispatch.Request toolRequest() {
-    return new ModelDispatch.Request(
-        "call-1",
-        "sonnet",
-        "Be brief.",
-        List.of(
-            new ModelDispatch.Message("user", "What is X?"),
-            new ModelDispatch.Message(
-                "assistant",
-                "",
-                List.of(new ToolCall("call_1", "search", Json.tree("{\"q\":\"X\"}"))),
-                List.of()),
-            new ModelDispatch.Message(
-                "user",
-                "",
-                List.of(),
-                List.of(new ToolResult("call_1", Json.tree("{\"hits\":2}"), false)))),
-        256,
-        List.of(new ToolSpec("search", "Search the corpus.", Json.tree("{\"type\":\"object\"}"))));
+    return WireRequests.searchRoundTrip(
+        "call_1",
+        "",
+        "{\"hits\":2}",
+        new ToolSpec("search", "Search the corpus.", Json.tree("{\"type\":\"object\"}")));
   }
 
   static String textReply() {

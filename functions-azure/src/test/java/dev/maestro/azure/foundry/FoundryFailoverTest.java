@@ -1,5 +1,6 @@
 package dev.maestro.azure.foundry;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,17 +8,17 @@ import com.azure.core.credential.AccessToken;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.dispatch.CircuitBreaker;
 import dev.maestro.core.dispatch.FailoverDispatch;
+import dev.maestro.core.dispatch.FailoverFixture;
 import dev.maestro.core.dispatch.LocalProvider;
 import dev.maestro.core.dispatch.OpenAiProvider.TokenLimitField;
 import dev.maestro.core.dispatch.ProviderException;
-import dev.maestro.core.dispatch.TierRouting;
+import dev.maestro.core.dispatch.WireServer;
 import dev.maestro.core.time.ManualClock;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,35 +34,25 @@ class FoundryFailoverTest {
 
   private static final TenantId TENANT = TenantId.of("acme");
 
-  private final FoundryWireServer server = new FoundryWireServer();
+  private final WireServer server = new WireServer();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   private final FailoverDispatch dispatch =
-      new FailoverDispatch(
-          TierRouting.standard()
-              .withTenantRoutes(
-                  TENANT,
-                  "sonnet",
-                  List.of(
-                      new TierRouting.Route(FoundryChatProvider.NAME, "maestro-sonnet"),
-                      new TierRouting.Route(LocalProvider.NAME, LocalProvider.MODEL_ID))),
-          List.of(
-              new FoundryChatProvider(
-                  server.base(),
-                  FoundryChatProvider.Mode.DEPLOYMENTS,
-                  FoundrySettings.DEPLOYMENTS_API_VERSION,
-                  TokenLimitField.MAX_COMPLETION_TOKENS,
-                  new EntraTokenSource(
-                      context ->
-                          Mono.just(
-                              new AccessToken("entra-token", OffsetDateTime.now().plusHours(1))),
-                      EntraTokenSource.COGNITIVE_SERVICES_SCOPE,
-                      Clock.systemUTC()),
-                  HttpClient.newHttpClient(),
-                  Duration.ofSeconds(5)),
-              new LocalProvider()),
-          2,
-          Duration.ofSeconds(30),
+      FailoverFixture.inFrontOfLocal(
+          TENANT,
+          new FoundryChatProvider(
+              server.base(),
+              FoundryChatProvider.Mode.DEPLOYMENTS,
+              FoundrySettings.DEPLOYMENTS_API_VERSION,
+              TokenLimitField.MAX_COMPLETION_TOKENS,
+              new EntraTokenSource(
+                  context ->
+                      Mono.just(new AccessToken("entra-token", OffsetDateTime.now().plusHours(1))),
+                  EntraTokenSource.COGNITIVE_SERVICES_SCOPE,
+                  Clock.systemUTC()),
+              HttpClient.newHttpClient(),
+              Duration.ofSeconds(5)),
+          "maestro-sonnet",
           clock);
 
   @AfterEach
@@ -76,7 +67,7 @@ class FoundryFailoverTest {
         "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit exceeded.\"}}",
         Map.of("retry-after", "3"));
 
-    var response = dispatch.forTenant(TENANT).call(FoundryChatCompletionsWireFormatTest.simple());
+    var response = dispatch.forTenant(TENANT).call(simple());
 
     assertThat(response.provider()).isEqualTo(LocalProvider.NAME);
     assertThat(response.failover()).containsExactly("foundry:429 http_429");
@@ -91,9 +82,9 @@ class FoundryFailoverTest {
     server.reply(429, "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit exceeded.\"}}");
     var tenant = dispatch.forTenant(TENANT);
 
-    tenant.call(FoundryChatCompletionsWireFormatTest.simple());
-    tenant.call(FoundryChatCompletionsWireFormatTest.simple());
-    var third = tenant.call(FoundryChatCompletionsWireFormatTest.simple());
+    tenant.call(simple());
+    tenant.call(simple());
+    var third = tenant.call(simple());
 
     assertThat(dispatch.breakerState(FoundryChatProvider.NAME))
         .isEqualTo(CircuitBreaker.State.OPEN);
@@ -106,8 +97,7 @@ class FoundryFailoverTest {
     server.reply(
         400, "{\"error\":{\"code\":\"content_filter\",\"message\":\"The prompt was filtered.\"}}");
 
-    assertThatThrownBy(
-            () -> dispatch.forTenant(TENANT).call(FoundryChatCompletionsWireFormatTest.simple()))
+    assertThatThrownBy(() -> dispatch.forTenant(TENANT).call(simple()))
         .isInstanceOfSatisfying(
             ProviderException.class,
             e -> {

@@ -1,5 +1,7 @@
 package dev.maestro.azure.foundry;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
+
 /**
  * The program {@link EntraManagedIdentityTokenFlowTest} runs in a child JVM whose environment is
  * that of a Function App with a managed identity: it builds the provider from the app settings
@@ -14,8 +16,7 @@ final class ManagedIdentityProbe {
     int calls = Integer.parseInt(args[0]);
     FoundryChatProvider provider = FoundrySettings.from(System.getenv()).provider();
     for (int i = 0; i < calls; i++) {
-      var response =
-          provider.complete("maestro-sonnet", FoundryChatCompletionsWireFormatTest.simple());
+      var response = provider.complete("maestro-sonnet", simple());
       System.out.println("ANSWER " + response.text());
     }
     System.out.flush();

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,6 +43,17 @@ public interface BudgetLedger {
       Objects.requireNonNull(root, "root");
       Objects.requireNonNull(tenant, "tenant");
     }
+
+    /**
+     * The scopes a call made at {@code now} draws on, in the order every ledger visits them:
+     * continuation, tree, and the tenant's UTC day of {@code now}.
+     */
+    public List<ScopeKey> scopesAt(Instant now) {
+      return List.of(
+          ScopeKey.continuation(continuation),
+          ScopeKey.tree(root),
+          ScopeKey.tenantDay(tenant, LocalDate.ofInstant(now, ZoneOffset.UTC)));
+    }
   }
 
   /**
@@ -58,6 +70,18 @@ public interface BudgetLedger {
       if (usd.signum() < 0 || tokens < 0) {
         throw new IllegalArgumentException("a reservation cannot be negative");
       }
+    }
+
+    /**
+     * The tenant whose day this reservation draws on (the stores keep a reservation under it).
+     *
+     * @throws IllegalArgumentException when it has no tenant-day scope
+     */
+    public TenantId tenant() {
+      for (ScopeKey scope : scopes) {
+        if (scope.kind() == ScopeKey.Kind.TENANT_DAY) return TenantId.of(scope.id());
+      }
+      throw new IllegalArgumentException("reservation " + id + " has no tenant scope");
     }
   }
 
@@ -132,6 +156,32 @@ public interface BudgetLedger {
   }
 
   /**
+   * The argument checks every implementation makes first in {@link #reserve}.
+   *
+   * @throws IllegalArgumentException when an amount is negative
+   */
+  static void checkReserve(Spender spender, BigDecimal usdMax, long tokensMax) {
+    Objects.requireNonNull(spender, "spender");
+    Objects.requireNonNull(usdMax, "usdMax");
+    if (usdMax.signum() < 0 || tokensMax < 0) {
+      throw new IllegalArgumentException("a reservation cannot be negative");
+    }
+  }
+
+  /**
+   * The argument checks every implementation makes first in {@link #settle}.
+   *
+   * @throws IllegalArgumentException when an amount is negative
+   */
+  static void checkSettle(Reservation reservation, BigDecimal actualUsd, long actualTokens) {
+    Objects.requireNonNull(reservation, "reservation");
+    Objects.requireNonNull(actualUsd, "actualUsd");
+    if (actualUsd.signum() < 0 || actualTokens < 0) {
+      throw new IllegalArgumentException("an actual cost cannot be negative");
+    }
+  }
+
+  /**
    * Holds {@code usdMax} and {@code tokensMax} (input plus output) in every scope of {@code
    * spender}.
    *
@@ -161,14 +211,26 @@ public interface BudgetLedger {
    */
   ScopeStatus status(ScopeKey scope);
 
+  /**
+   * Sets (or replaces) the limits of the scopes of {@code kind} named {@code id}: a continuation, a
+   * tree by its root's id, or a tenant, whose limits then hold for each of its UTC days.
+   */
+  void limit(ScopeKey.Kind kind, String id, BudgetLimits limits);
+
   /** Sets a continuation's limits (from its {@code spawn}, scoped down on fork). */
-  void limitContinuation(ContinuationId continuation, BudgetLimits limits);
+  default void limitContinuation(ContinuationId continuation, BudgetLimits limits) {
+    limit(ScopeKey.Kind.CONTINUATION, continuation.value(), limits);
+  }
 
   /** Sets the limits shared by every continuation in the tree rooted at {@code root}. */
-  void limitTree(ContinuationId root, BudgetLimits limits);
+  default void limitTree(ContinuationId root, BudgetLimits limits) {
+    limit(ScopeKey.Kind.TREE, root.value(), limits);
+  }
 
   /** Sets a tenant's limits per UTC day: the daily cap BRIEF §9 enforces at API ingress. */
-  void limitTenantDaily(TenantId tenant, BudgetLimits limits);
+  default void limitTenantDaily(TenantId tenant, BudgetLimits limits) {
+    limit(ScopeKey.Kind.TENANT_DAY, tenant.value(), limits);
+  }
 
   /**
    * Records that {@code alert} (one threshold of one tenant-day) has been raised, if no caller

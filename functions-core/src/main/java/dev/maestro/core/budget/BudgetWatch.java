@@ -1,6 +1,5 @@
 package dev.maestro.core.budget;
 
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -73,18 +72,8 @@ public final class BudgetWatch implements BudgetLedger {
   }
 
   @Override
-  public void limitContinuation(ContinuationId continuation, BudgetLimits limits) {
-    ledger.limitContinuation(continuation, limits);
-  }
-
-  @Override
-  public void limitTree(ContinuationId root, BudgetLimits limits) {
-    ledger.limitTree(root, limits);
-  }
-
-  @Override
-  public void limitTenantDaily(TenantId tenant, BudgetLimits limits) {
-    ledger.limitTenantDaily(tenant, limits);
+  public void limit(ScopeKey.Kind kind, String id, BudgetLimits limits) {
+    ledger.limit(kind, id, limits);
   }
 
   @Override

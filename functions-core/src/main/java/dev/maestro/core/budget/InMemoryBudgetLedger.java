@@ -1,14 +1,11 @@
 package dev.maestro.core.budget;
 
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.error.BudgetExceededException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -46,60 +43,31 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   }
 
   @Override
-  public synchronized void limitContinuation(ContinuationId continuation, BudgetLimits l) {
-    limits.put(ScopeKey.continuation(continuation), Objects.requireNonNull(l, "limits"));
-  }
-
-  @Override
-  public synchronized void limitTree(ContinuationId root, BudgetLimits l) {
-    limits.put(ScopeKey.tree(root), Objects.requireNonNull(l, "limits"));
-  }
-
-  @Override
-  public synchronized void limitTenantDaily(TenantId tenant, BudgetLimits l) {
-    dailyLimits.put(tenant, Objects.requireNonNull(l, "limits"));
+  public synchronized void limit(ScopeKey.Kind kind, String id, BudgetLimits l) {
+    Objects.requireNonNull(l, "limits");
+    if (kind == ScopeKey.Kind.TENANT_DAY) {
+      dailyLimits.put(TenantId.of(id), l);
+    } else {
+      limits.put(new ScopeKey(kind, id, null), l);
+    }
   }
 
   @Override
   public synchronized Reservation reserve(Spender spender, BigDecimal usdMax, long tokensMax) {
-    Objects.requireNonNull(spender, "spender");
-    Objects.requireNonNull(usdMax, "usdMax");
-    if (usdMax.signum() < 0 || tokensMax < 0) {
-      throw new IllegalArgumentException("a reservation cannot be negative");
-    }
+    BudgetLedger.checkReserve(spender, usdMax, tokensMax);
     Instant now = clock.instant();
     expire(now);
-    List<ScopeKey> scopes = scopes(spender, now);
+    List<ScopeKey> scopes = spender.scopesAt(now);
     for (ScopeKey scope : scopes) {
       BudgetLimits l = limitOf(scope);
       if (l == null) continue;
       Tally t = tally(scope);
-      BigDecimal committed = t.settledUsd.add(t.reservedUsd);
-      if (committed.add(usdMax).compareTo(l.maxUsd()) > 0) {
-        throw new BudgetExceededException(
-            "reserving $"
-                + usdMax.toPlainString()
-                + " would cross the hard cap of "
-                + scope
-                + ": $"
-                + committed.toPlainString()
-                + " of $"
-                + l.maxUsd().toPlainString()
-                + " is spent or reserved");
-      }
-      long tokens = t.settledTokens + t.reservedTokens;
-      if (l.maxTokens() > 0 && tokens + tokensMax > l.maxTokens()) {
-        throw new BudgetExceededException(
-            "reserving "
-                + tokensMax
-                + " tokens would cross the token cap of "
-                + scope
-                + ": "
-                + tokens
-                + " of "
-                + l.maxTokens()
-                + " are spent or reserved");
-      }
+      l.refuseIfCrossed(
+          scope,
+          t.settledUsd.add(t.reservedUsd),
+          t.settledTokens + t.reservedTokens,
+          usdMax,
+          tokensMax);
     }
     var reservation = new Reservation("rsv-" + nextId++, scopes, usdMax, tokensMax, now.plus(ttl));
     for (ScopeKey scope : scopes) tally(scope).hold(usdMax, tokensMax);
@@ -110,11 +78,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   @Override
   public synchronized Settlement settle(
       Reservation reservation, BigDecimal actualUsd, long actualTokens) {
-    Objects.requireNonNull(reservation, "reservation");
-    Objects.requireNonNull(actualUsd, "actualUsd");
-    if (actualUsd.signum() < 0 || actualTokens < 0) {
-      throw new IllegalArgumentException("an actual cost cannot be negative");
-    }
+    BudgetLedger.checkSettle(reservation, actualUsd, actualTokens);
     Instant now = clock.instant();
     expire(now);
     BigDecimal usd = actualUsd.min(reservation.usd());
@@ -130,12 +94,8 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         BudgetLimits l = limitOf(scope);
         if (l == null) continue;
         Tally t = tally(scope);
-        BigDecimal room = l.maxUsd().subtract(t.settledUsd).subtract(t.reservedUsd);
-        usd = usd.min(room.max(BigDecimal.ZERO));
-        if (l.maxTokens() > 0) {
-          tokens =
-              Math.min(tokens, Math.max(0, l.maxTokens() - t.settledTokens - t.reservedTokens));
-        }
+        usd = l.usdThatFits(t.settledUsd.add(t.reservedUsd), usd);
+        tokens = l.tokensThatFit(t.settledTokens + t.reservedTokens, tokens);
       }
     } else {
       for (ScopeKey scope : reservation.scopes()) {
@@ -161,7 +121,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   public synchronized List<ScopeStatus> status(Spender spender) {
     Objects.requireNonNull(spender, "spender");
     List<ScopeStatus> out = new ArrayList<>(3);
-    for (ScopeKey scope : scopes(spender, clock.instant())) out.add(status(scope));
+    for (ScopeKey scope : spender.scopesAt(clock.instant())) out.add(status(scope));
     return List.copyOf(out);
   }
 
@@ -200,14 +160,6 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
   private static String alertKey(TenantId tenant, LocalDate day, int threshold) {
     return tenant.value() + "|" + day + "|" + threshold;
-  }
-
-  private static List<ScopeKey> scopes(Spender spender, Instant now) {
-    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    return List.of(
-        ScopeKey.continuation(spender.continuation()),
-        ScopeKey.tree(spender.root()),
-        ScopeKey.tenantDay(spender.tenant(), day));
   }
 
   private BudgetLimits limitOf(ScopeKey scope) {

@@ -3,6 +3,8 @@ package dev.maestro.core.budget;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -50,6 +52,35 @@ public record ScopeKey(Kind kind, String id, LocalDate day) {
 
   public static ScopeKey tenantDay(TenantId tenant, LocalDate day) {
     return new ScopeKey(Kind.TENANT_DAY, tenant.value(), day);
+  }
+
+  /**
+   * Scopes as stored with a reservation: one line per scope, {@code KIND id [day]} with the kind's
+   * enum name (ids never contain spaces or line breaks). {@link #decodeAll} reads it back; the
+   * stores keep this text, so it must not change.
+   */
+  public static String encodeAll(List<ScopeKey> scopes) {
+    var out = new StringBuilder();
+    for (ScopeKey scope : scopes) {
+      if (!out.isEmpty()) out.append('\n');
+      out.append(scope.kind().name()).append(' ').append(scope.id());
+      if (scope.day() != null) out.append(' ').append(scope.day());
+    }
+    return out.toString();
+  }
+
+  /** The scopes {@link #encodeAll} wrote. */
+  public static List<ScopeKey> decodeAll(String text) {
+    var out = new ArrayList<ScopeKey>();
+    for (String line : text.split("\n")) {
+      String[] parts = line.split(" ");
+      out.add(
+          new ScopeKey(
+              Kind.valueOf(parts[0]),
+              parts[1],
+              parts.length > 2 ? LocalDate.parse(parts[2]) : null));
+    }
+    return List.copyOf(out);
   }
 
   /** A readable name such as {@code tenant-day acme 2026-11-01}, used in error messages. */

@@ -61,7 +61,10 @@ public sealed interface EventPayload {
 
   /**
    * A model was called. {@code local} marks the offline local provider, which is never a stand-in
-   * for a real provider's figures.
+   * for a real provider's figures. {@code failover} lists the providers tried before the one that
+   * answered, each as {@code provider:reason} (a failure's status and type, or {@code circuit_open}
+   * for one skipped because its circuit breaker was open); empty, and left out, when the first
+   * route answered.
    */
   record ModelCall(
       String callId,
@@ -73,7 +76,8 @@ public sealed interface EventPayload {
       long latencyMs,
       BigDecimal usd,
       String safetyOutcome,
-      boolean local)
+      boolean local,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> failover)
       implements EventPayload {
     public ModelCall {
       Objects.requireNonNull(callId, "callId");
@@ -82,6 +86,33 @@ public sealed interface EventPayload {
       Objects.requireNonNull(tier, "tier");
       Objects.requireNonNull(usd, "usd");
       Objects.requireNonNull(safetyOutcome, "safetyOutcome");
+      failover = failover == null ? List.of() : List.copyOf(failover);
+    }
+
+    /** A call answered by its first route. */
+    public ModelCall(
+        String callId,
+        String provider,
+        String modelId,
+        String tier,
+        long tokensIn,
+        long tokensOut,
+        long latencyMs,
+        BigDecimal usd,
+        String safetyOutcome,
+        boolean local) {
+      this(
+          callId,
+          provider,
+          modelId,
+          tier,
+          tokensIn,
+          tokensOut,
+          latencyMs,
+          usd,
+          safetyOutcome,
+          local,
+          List.of());
     }
 
     @Override

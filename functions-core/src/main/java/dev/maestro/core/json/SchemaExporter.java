@@ -106,37 +106,34 @@ public final class SchemaExporter {
    * when null. Every other property is required.
    */
   static final Map<Class<?>, Set<String>> OPTIONAL =
-      Map.of(
-          GoalFrame.class,
-          Set.of(
-              "audience",
-              "deliverableSchema",
-              "constraints",
-              "channels",
-              "deadline",
-              "successCriteria",
-              "policyClass",
-              "region",
-              "recipe",
-              "parameters"),
-          Continuation.class,
-          Set.of("wakeCondition", "result", "currentWakeId", "recentWakeIds"),
-          Wake.class,
-          Set.of("payload"),
-          WakeCondition.Stream.class,
-          Set.of("predicate"),
-          EventPayload.Slept.class,
-          Set.of("workingState"),
-          EventPayload.Completed.class,
-          Set.of("workingState"),
-          EventPayload.Decided.class,
-          Set.of("tier", "runtime", "branch", "forkCount", "input", "shadow"),
-          EventPayload.Decided.Shadow.class,
-          Set.of("tier", "branch", "forkCount"),
-          PolicyDocument.class,
-          Set.of("daily"),
-          PolicyDocument.Daily.class,
-          Set.of("dailySoftUsd"));
+      Map.ofEntries(
+          Map.entry(
+              GoalFrame.class,
+              Set.of(
+                  "audience",
+                  "deliverableSchema",
+                  "constraints",
+                  "channels",
+                  "deadline",
+                  "successCriteria",
+                  "policyClass",
+                  "region",
+                  "recipe",
+                  "parameters")),
+          Map.entry(
+              Continuation.class,
+              Set.of("wakeCondition", "result", "currentWakeId", "recentWakeIds")),
+          Map.entry(Wake.class, Set.of("payload")),
+          Map.entry(WakeCondition.Stream.class, Set.of("predicate")),
+          Map.entry(EventPayload.Slept.class, Set.of("workingState")),
+          Map.entry(EventPayload.Completed.class, Set.of("workingState")),
+          Map.entry(EventPayload.ModelCall.class, Set.of("failover")),
+          Map.entry(
+              EventPayload.Decided.class,
+              Set.of("tier", "runtime", "branch", "forkCount", "input", "shadow")),
+          Map.entry(EventPayload.Decided.Shadow.class, Set.of("tier", "branch", "forkCount")),
+          Map.entry(PolicyDocument.class, Set.of("daily")),
+          Map.entry(PolicyDocument.Daily.class, Set.of("dailySoftUsd")));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */
   private static final Map<Class<?>, String> STRING_PATTERNS =

@@ -63,7 +63,8 @@ public final class Metering {
             response.latencyMs(),
             usd,
             response.safetyOutcome() == null ? "unknown" : response.safetyOutcome(),
-            response.local());
+            response.local(),
+            response.failover());
     var charge =
         new EventPayload.BudgetCharged(
             callId, usd, response.tokensIn(), response.tokensOut(), prices.version());

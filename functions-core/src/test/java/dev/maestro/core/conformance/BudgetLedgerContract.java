@@ -471,9 +471,6 @@ public abstract class BudgetLedgerContract {
   // ---- concurrency
   // -------------------------------------------------------------------------------
 
-  /** What the racing threads saw: violations mid-run and every settlement's charge. */
-  private record Charge(List<ScopeKey> scopes, BigDecimal usd, long tokens) {}
-
   @Test
   void givenConcurrentSpenders_whenTheyRace_thenNoHardCapIsEverCrossedAndTotalsAddUp()
       throws Exception {
@@ -488,77 +485,24 @@ public abstract class BudgetLedgerContract {
 
   private void race(long seed, int contCents, int treeCents, int dayCents, int tokenCap)
       throws Exception {
-    ContinuationId a = root;
-    ContinuationId b = child;
-    ContinuationId c = Fixtures.newId(START.plusMillis(2));
-    List<Spender> spenders =
-        List.of(new Spender(a, a, tenant), new Spender(b, a, tenant), new Spender(c, c, tenant));
-    for (ContinuationId id : List.of(a, b, c)) {
-      ledger.limitContinuation(id, BudgetLimits.ofUsd(BigDecimal.valueOf(contCents, 2), tokenCap));
-    }
-    ledger.limitTree(a, BudgetLimits.ofUsd(BigDecimal.valueOf(treeCents, 2), 0));
-    ledger.limitTree(c, BudgetLimits.ofUsd(BigDecimal.valueOf(treeCents, 2), 0));
-    ledger.limitTenantDaily(tenant, BudgetLimits.ofUsd(BigDecimal.valueOf(dayCents, 2), 0));
+    var race =
+        new SpendRace(
+            ledger,
+            tenant,
+            root,
+            child,
+            Fixtures.newId(START.plusMillis(2)),
+            8,
+            concurrentOpsPerThread(),
+            200,
+            300);
+    race.limit(contCents, treeCents, dayCents, tokenCap);
 
-    var violations = new ConcurrentLinkedQueue<String>();
-    var charges = new ConcurrentLinkedQueue<Charge>();
-    int ops = concurrentOpsPerThread();
-    runOnThreads(
-        8,
-        t -> {
-          var random = new SplittableRandom(seed * 31 + t);
-          for (int i = 0; i < ops; i++) {
-            Spender who = spenders.get(random.nextInt(spenders.size()));
-            BigDecimal want = BigDecimal.valueOf(random.nextInt(0, 200), 3);
-            long tokens = random.nextInt(0, 300);
-            Reservation r;
-            try {
-              r = ledger.reserve(who, want, tokens);
-            } catch (BudgetExceededException refused) {
-              continue;
-            }
-            for (ScopeStatus s : ledger.status(who)) {
-              if (crosses(s)) violations.add("granted past a cap: " + s);
-            }
-            if (random.nextInt(4) == 0) {
-              ledger.release(r);
-            } else {
-              BigDecimal actual = want.multiply(BigDecimal.valueOf(random.nextInt(0, 151), 2));
-              long actualTokens = tokens * random.nextInt(0, 151) / 100;
-              Settlement s = ledger.settle(r, actual, actualTokens);
-              if (s.chargedUsd().compareTo(actual.min(want)) != 0
-                  || s.chargedTokens() != Math.min(actualTokens, tokens)
-                  || s.late()) {
-                violations.add("settlement not clamped to the reservation: " + s);
-              }
-              charges.add(new Charge(r.scopes(), s.chargedUsd(), s.chargedTokens()));
-            }
-          }
-        });
+    SpendRace.Run run = race.run(seed);
 
-    assertThat(violations).isEmpty();
-    Map<ScopeKey, BigDecimal> usd = new HashMap<>();
-    Map<ScopeKey, Long> tokens = new HashMap<>();
-    Map<ScopeKey, Long> calls = new HashMap<>();
-    for (Charge charge : charges) {
-      for (ScopeKey k : charge.scopes()) {
-        usd.merge(k, charge.usd(), BigDecimal::add);
-        tokens.merge(k, charge.tokens(), Long::sum);
-        calls.merge(k, 1L, Long::sum);
-      }
-    }
-    for (Spender who : spenders) {
-      for (ScopeStatus s : ledger.status(who)) {
-        assertThat(s.reservedUsd()).as("nothing left outstanding").isEqualByComparingTo("0");
-        assertThat(s.reservedTokens()).isZero();
-        assertThat(crosses(s)).as("settled within the hard cap: %s", s).isFalse();
-        assertThat(s.settledUsd())
-            .as("settled %s", s.scope())
-            .isEqualByComparingTo(usd.getOrDefault(s.scope(), BigDecimal.ZERO));
-        assertThat(s.settledTokens()).isEqualTo(tokens.getOrDefault(s.scope(), 0L));
-        assertThat(s.calls()).isEqualTo(calls.getOrDefault(s.scope(), 0L));
-      }
-    }
+    assertThat(run.violations()).isEmpty();
+    race.assertNothingOutstandingOrCrossed();
+    race.assertSettledTotalsAreTheSumOf(run.charges());
   }
 
   /** Limits compared by value: a store may give back {@code 1} for {@code 1.00}. */
@@ -567,13 +511,6 @@ public abstract class BudgetLedgerContract {
     assertThat(actual.maxUsd()).isEqualByComparingTo(expected.maxUsd());
     assertThat(actual.softUsd()).isEqualByComparingTo(expected.softUsd());
     assertThat(actual.maxTokens()).isEqualTo(expected.maxTokens());
-  }
-
-  private static boolean crosses(ScopeStatus s) {
-    BudgetLimits l = s.limits();
-    if (l == null) return false;
-    return s.committedUsd().compareTo(l.maxUsd()) > 0
-        || (l.maxTokens() > 0 && s.settledTokens() + s.reservedTokens() > l.maxTokens());
   }
 
   /** The body of one racing thread, given its index. */
@@ -603,6 +540,160 @@ public abstract class BudgetLedgerContract {
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Real threads racing on one ledger: three continuations ({@code a} and {@code b} in the tree
+   * rooted at {@code a}, {@code c} alone in its own) of one tenant, each thread reserving, then
+   * settling (up to 50% above the reservation, to exercise the clamp) or releasing, at random.
+   * Shared by this contract and the in-memory ledger's property tests.
+   *
+   * @param ledger the ledger raced on
+   * @param tenant the spenders' tenant
+   * @param a the root of the first tree
+   * @param b a fork in {@code a}'s tree
+   * @param c the root of the second tree
+   * @param threads how many threads race
+   * @param opsPerThread how many reservations each thread tries
+   * @param maxWantMills the largest reservation, in thousandths of a dollar (exclusive)
+   * @param maxTokens the largest token reservation (exclusive)
+   */
+  public record SpendRace(
+      BudgetLedger ledger,
+      TenantId tenant,
+      ContinuationId a,
+      ContinuationId b,
+      ContinuationId c,
+      int threads,
+      int opsPerThread,
+      int maxWantMills,
+      int maxTokens) {
+
+    /** One settlement's charge, on the scopes it was reserved in. */
+    public record Charge(List<ScopeKey> scopes, BigDecimal usd, long tokens) {}
+
+    /** What one run observed: violations seen mid-run and every settlement's charge. */
+    public record Run(List<String> violations, List<Charge> charges) {}
+
+    /** The three spenders: {@code a} and {@code b} in {@code a}'s tree, {@code c} in its own. */
+    public List<Spender> spenders() {
+      return List.of(
+          new Spender(a, a, tenant), new Spender(b, a, tenant), new Spender(c, c, tenant));
+    }
+
+    /**
+     * Caps every continuation at {@code contCents} (and {@code tokenCap} tokens, 0 for none), both
+     * trees at {@code treeCents} and the tenant's day at {@code dayCents}.
+     */
+    public void limit(int contCents, int treeCents, int dayCents, int tokenCap) {
+      for (ContinuationId id : List.of(a, b, c)) {
+        ledger.limitContinuation(
+            id, BudgetLimits.ofUsd(BigDecimal.valueOf(contCents, 2), tokenCap));
+      }
+      ledger.limitTree(a, BudgetLimits.ofUsd(BigDecimal.valueOf(treeCents, 2), 0));
+      ledger.limitTree(c, BudgetLimits.ofUsd(BigDecimal.valueOf(treeCents, 2), 0));
+      ledger.limitTenantDaily(tenant, BudgetLimits.ofUsd(BigDecimal.valueOf(dayCents, 2), 0));
+    }
+
+    /** Races the threads, each on its own random stream drawn from {@code seed}. */
+    public Run run(long seed) throws Exception {
+      List<Spender> spenders = spenders();
+      var violations = new ConcurrentLinkedQueue<String>();
+      var charges = new ConcurrentLinkedQueue<Charge>();
+      runOnThreads(
+          threads,
+          t -> {
+            var random = new SplittableRandom(seed * 31 + t);
+            for (int i = 0; i < opsPerThread; i++) {
+              Spender who = spenders.get(random.nextInt(spenders.size()));
+              BigDecimal want = BigDecimal.valueOf(random.nextInt(0, maxWantMills), 3);
+              long tokens = random.nextInt(0, maxTokens);
+              Reservation r;
+              try {
+                r = ledger.reserve(who, want, tokens);
+              } catch (BudgetExceededException refused) {
+                continue;
+              }
+              for (ScopeStatus s : ledger.status(who)) {
+                if (crosses(s)) violations.add("granted past a cap: " + s);
+              }
+              if (random.nextInt(4) == 0) {
+                ledger.release(r);
+              } else {
+                BigDecimal actual = want.multiply(BigDecimal.valueOf(random.nextInt(0, 151), 2));
+                long actualTokens = tokens * random.nextInt(0, 151) / 100;
+                Settlement s = ledger.settle(r, actual, actualTokens);
+                if (s.chargedUsd().compareTo(actual.min(want)) != 0
+                    || s.chargedTokens() != Math.min(actualTokens, tokens)
+                    || s.late()) {
+                  violations.add("settlement not clamped to the reservation: " + s);
+                }
+                charges.add(new Charge(r.scopes(), s.chargedUsd(), s.chargedTokens()));
+              }
+            }
+          });
+      return new Run(List.copyOf(violations), List.copyOf(charges));
+    }
+
+    /** After a run: nothing is still reserved and no scope is past its hard caps. */
+    public void assertNothingOutstandingOrCrossed() {
+      for (Spender who : spenders()) {
+        for (ScopeStatus s : ledger.status(who)) {
+          assertThat(s.reservedUsd()).as("nothing left outstanding").isEqualByComparingTo("0");
+          assertThat(s.reservedTokens()).isZero();
+          assertThat(crosses(s)).as("settled within the hard cap: %s", s).isFalse();
+        }
+      }
+    }
+
+    /** After a run: each scope's settled totals and calls are the sums of the charges in it. */
+    public void assertSettledTotalsAreTheSumOf(List<Charge> charges) {
+      Map<ScopeKey, BigDecimal> usd = new HashMap<>();
+      Map<ScopeKey, Long> tokens = new HashMap<>();
+      Map<ScopeKey, Long> calls = new HashMap<>();
+      for (Charge charge : charges) {
+        for (ScopeKey k : charge.scopes()) {
+          usd.merge(k, charge.usd(), BigDecimal::add);
+          tokens.merge(k, charge.tokens(), Long::sum);
+          calls.merge(k, 1L, Long::sum);
+        }
+      }
+      for (Spender who : spenders()) {
+        for (ScopeStatus s : ledger.status(who)) {
+          assertThat(s.settledUsd())
+              .as("settled %s", s.scope())
+              .isEqualByComparingTo(usd.getOrDefault(s.scope(), BigDecimal.ZERO));
+          assertThat(s.settledTokens()).isEqualTo(tokens.getOrDefault(s.scope(), 0L));
+          assertThat(s.calls()).isEqualTo(calls.getOrDefault(s.scope(), 0L));
+        }
+      }
+    }
+
+    /** Whether a scope's committed dollars or tokens are past its hard caps. */
+    public static boolean crosses(ScopeStatus s) {
+      BudgetLimits l = s.limits();
+      if (l == null) return false;
+      return s.committedUsd().compareTo(l.maxUsd()) > 0
+          || (l.maxTokens() > 0 && s.settledTokens() + s.reservedTokens() > l.maxTokens());
+    }
+  }
+
+  /**
+   * The contract for a ledger over a store that outlives the ledger object (a database service): a
+   * restart is a new ledger over the same store, and since every operation is a network round trip,
+   * the concurrency tests run fewer operations per thread.
+   */
+  public abstract static class OnSharedStore extends BudgetLedgerContract {
+
+    @Override
+    protected BudgetLedger reopen(Clock clock, Duration ttl) {
+      return newLedger(clock, ttl);
+    }
+
+    @Override
+    protected int concurrentOpsPerThread() {
+      return 15;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.maestro.core.dispatch;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,25 +40,7 @@ class AnthropicMessagesWireFormatTest {
   @Test
   void givenARequestWithSystemAndTools_whenCalled_thenTheMessagesRequestCarriesEveryField() {
     server.reply(200, textReply());
-    var request =
-        new ModelDispatch.Request(
-            "call-1",
-            "sonnet",
-            "Be brief.",
-            List.of(
-                new ModelDispatch.Message("user", "What is X?"),
-                new ModelDispatch.Message(
-                    "assistant",
-                    "",
-                    List.of(new ToolCall("toolu_1", "search", Json.tree("{\"q\":\"X\"}"))),
-                    List.of()),
-                new ModelDispatch.Message(
-                    "user",
-                    "",
-                    List.of(),
-                    List.of(new ToolResult("toolu_1", Json.tree("\"X is Y.\""), false)))),
-            256,
-            List.of(SEARCH));
+    var request = WireRequests.searchRoundTrip("toolu_1", "", "\"X is Y.\"", SEARCH);
 
     provider.complete("claude-sonnet-4-20250514", request);
 
@@ -67,7 +50,7 @@ class AnthropicMessagesWireFormatTest {
     assertThat(sent.headers().getFirst("x-api-key")).isEqualTo("sk-test");
     assertThat(sent.headers().getFirst("anthropic-version")).isEqualTo("2023-06-01");
     assertThat(sent.headers().getFirst("content-type")).isEqualTo("application/json");
-    assertThat(sent.body())
+    assertThat(sent.json())
         .isEqualTo(
             Json.tree(
                 """
@@ -92,8 +75,8 @@ class AnthropicMessagesWireFormatTest {
         new ModelDispatch.Request(
             "call-1", "haiku", List.of(new ModelDispatch.Message("user", "Hi")), 16));
 
-    assertThat(server.last().body().has("system")).isFalse();
-    assertThat(server.last().body().has("tools")).isFalse();
+    assertThat(server.last().json().has("system")).isFalse();
+    assertThat(server.last().json().has("tools")).isFalse();
   }
 
   @Test
@@ -174,11 +157,6 @@ class AnthropicMessagesWireFormatTest {
               assertThat(e.getMessage()).contains("max_tokens: Field required");
               assertThat(e.retryable()).isFalse();
             });
-  }
-
-  private static ModelDispatch.Request simple() {
-    return new ModelDispatch.Request(
-        "call-1", "sonnet", List.of(new ModelDispatch.Message("user", "Hi")), 64);
   }
 
   static String textReply() {

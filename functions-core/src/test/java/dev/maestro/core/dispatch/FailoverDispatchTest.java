@@ -1,5 +1,6 @@
 package dev.maestro.core.dispatch;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,12 +70,12 @@ class FailoverDispatchTest {
         529, AnthropicMessagesWireFormatTest.error("overloaded_error", "Overloaded"));
     openAiServer.reply(200, OpenAiChatCompletionsWireFormatTest.textReply());
 
-    var response = dispatch.forTenant(TENANT).call(request());
+    var response = dispatch.forTenant(TENANT).call(simple());
 
     assertThat(response.provider()).isEqualTo("openai");
     assertThat(response.failover())
         .containsExactly("bedrock:not-configured", "anthropic:529 overloaded_error");
-    assertThat(openAiServer.last().body().get("model").asText()).isEqualTo("gpt-4o");
+    assertThat(openAiServer.last().json().get("model").asText()).isEqualTo("gpt-4o");
   }
 
   @Test
@@ -83,12 +84,12 @@ class FailoverDispatchTest {
       anthropicServer.reply(
           529, AnthropicMessagesWireFormatTest.error("overloaded_error", "Overloaded"));
       openAiServer.reply(200, OpenAiChatCompletionsWireFormatTest.textReply());
-      dispatch.call(TENANT, request());
+      dispatch.call(TENANT, simple());
     }
     assertThat(dispatch.breakerState("anthropic")).isEqualTo(CircuitBreaker.State.OPEN);
     openAiServer.reply(200, OpenAiChatCompletionsWireFormatTest.textReply());
 
-    var response = dispatch.call(TENANT, request());
+    var response = dispatch.call(TENANT, simple());
 
     assertThat(response.failover())
         .containsExactly("bedrock:not-configured", "anthropic:circuit-open");
@@ -101,13 +102,13 @@ class FailoverDispatchTest {
       anthropicServer.reply(
           529, AnthropicMessagesWireFormatTest.error("overloaded_error", "Overloaded"));
       openAiServer.reply(200, OpenAiChatCompletionsWireFormatTest.textReply());
-      dispatch.call(TENANT, request());
+      dispatch.call(TENANT, simple());
     }
 
     clock.advance(COOL_DOWN);
     assertThat(dispatch.breakerState("anthropic")).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     anthropicServer.reply(200, AnthropicMessagesWireFormatTest.textReply());
-    var response = dispatch.call(TENANT, request());
+    var response = dispatch.call(TENANT, simple());
 
     assertThat(response.provider()).isEqualTo("anthropic");
     assertThat(response.failover()).containsExactly("bedrock:not-configured");
@@ -134,7 +135,7 @@ class FailoverDispatchTest {
     anthropicServer.reply(
         400, AnthropicMessagesWireFormatTest.error("invalid_request_error", "bad"));
 
-    assertThatThrownBy(() -> dispatch.call(TENANT, request()))
+    assertThatThrownBy(() -> dispatch.call(TENANT, simple()))
         .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).isFalse());
     assertThat(openAiServer.received()).isEmpty();
     assertThat(dispatch.breakerState("anthropic")).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -147,7 +148,7 @@ class FailoverDispatchTest {
     openAiServer.reply(
         503, "{\"error\":{\"message\":\"down\",\"type\":\"server_error\",\"code\":null}}");
 
-    assertThatThrownBy(() -> dispatch.call(TENANT, request()))
+    assertThatThrownBy(() -> dispatch.call(TENANT, simple()))
         .isInstanceOfSatisfying(
             DispatchFailedException.class,
             e ->
@@ -182,10 +183,5 @@ class FailoverDispatchTest {
     assertThat(routing.routes(TENANT, "sonnet"))
         .extracting(TierRouting.Route::provider)
         .containsExactly("bedrock", "anthropic", "openai");
-  }
-
-  private static ModelDispatch.Request request() {
-    return new ModelDispatch.Request(
-        "call-1", "sonnet", List.of(new ModelDispatch.Message("user", "Hi")), 64);
   }
 }

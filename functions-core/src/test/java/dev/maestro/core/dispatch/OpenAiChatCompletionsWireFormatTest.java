@@ -1,12 +1,12 @@
 package dev.maestro.core.dispatch;
 
+import static dev.maestro.core.dispatch.WireRequests.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maestro.core.json.Json;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,25 +37,11 @@ class OpenAiChatCompletionsWireFormatTest {
   void givenARequestWithSystemAndTools_whenCalled_thenTheChatRequestCarriesEveryField() {
     server.reply(200, textReply());
     var request =
-        new ModelDispatch.Request(
-            "call-1",
-            "sonnet",
-            "Be brief.",
-            List.of(
-                new ModelDispatch.Message("user", "What is X?"),
-                new ModelDispatch.Message(
-                    "assistant",
-                    "",
-                    List.of(new ToolCall("call_1", "search", Json.tree("{\"q\":\"X\"}"))),
-                    List.of()),
-                new ModelDispatch.Message(
-                    "user",
-                    "",
-                    List.of(),
-                    List.of(new ToolResult("call_1", Json.tree("{\"hits\":2}"), false)))),
-            256,
-            List.of(
-                new ToolSpec("search", "Search the corpus.", Json.tree("{\"type\":\"object\"}"))));
+        WireRequests.searchRoundTrip(
+            "call_1",
+            "",
+            "{\"hits\":2}",
+            new ToolSpec("search", "Search the corpus.", Json.tree("{\"type\":\"object\"}")));
 
     provider(OpenAiProvider.TokenLimitField.MAX_COMPLETION_TOKENS).complete("gpt-4o", request);
 
@@ -64,7 +50,7 @@ class OpenAiChatCompletionsWireFormatTest {
     assertThat(sent.path()).isEqualTo("/v1/chat/completions");
     assertThat(sent.headers().getFirst("Authorization")).isEqualTo("Bearer sk-test");
     assertThat(sent.headers().getFirst("Content-Type")).isEqualTo("application/json");
-    assertThat(sent.body())
+    assertThat(sent.json())
         .isEqualTo(
             Json.tree(
                 """
@@ -89,9 +75,9 @@ class OpenAiChatCompletionsWireFormatTest {
 
     provider(OpenAiProvider.TokenLimitField.MAX_TOKENS).complete("gpt-4o-mini", simple());
 
-    assertThat(server.last().body().get("max_tokens").asInt()).isEqualTo(64);
-    assertThat(server.last().body().has("max_completion_tokens")).isFalse();
-    assertThat(server.last().body().has("tools")).isFalse();
+    assertThat(server.last().json().get("max_tokens").asInt()).isEqualTo(64);
+    assertThat(server.last().json().has("max_completion_tokens")).isFalse();
+    assertThat(server.last().json().has("tools")).isFalse();
   }
 
   @Test
@@ -176,11 +162,6 @@ class OpenAiChatCompletionsWireFormatTest {
               assertThat(e.getMessage()).contains("Invalid value for 'messages'.");
               assertThat(e.retryable()).isFalse();
             });
-  }
-
-  private static ModelDispatch.Request simple() {
-    return new ModelDispatch.Request(
-        "call-1", "sonnet", List.of(new ModelDispatch.Message("user", "Hi")), 64);
   }
 
   static String textReply() {

@@ -259,7 +259,19 @@ public final class Samples {
                 4,
                 new BigDecimal("0"),
                 "allowed",
-                true)));
+                true),
+            new EventPayload.ModelCall(
+                "call-3",
+                "anthropic",
+                "claude-haiku-4-5",
+                "haiku",
+                4_100,
+                610,
+                2_310,
+                new BigDecimal("0.007150"),
+                "allowed",
+                false,
+                List.of("bedrock:429 ThrottlingException", "foundry:circuit_open"))));
     payloads.put(
         EventType.TOOL_CALL,
         List.of(

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maestro.core.budget.PriceTable;
 import dev.maestro.core.dispatch.ModelDispatch;
+import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.Runtime;
+import dev.maestro.core.json.Json;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MeteringTest {
@@ -52,6 +55,40 @@ class MeteringTest {
     assertThat(m.charge().tokensIn()).isEqualTo(5_300);
     assertThat(m.charge().tokensOut()).isEqualTo(820);
     assertThat(m.charge().priceTable()).isEqualTo("2026-11-01");
+  }
+
+  @Test
+  void givenAnAnswerAfterFailover_whenMetered_thenTheModelCallRecordsTheProvidersTriedFirst()
+      throws Exception {
+    var response =
+        new ModelDispatch.Response(
+                "answer",
+                "bedrock",
+                "anthropic.claude-3-5-haiku",
+                100,
+                10,
+                300,
+                BigDecimal.ZERO,
+                "allowed",
+                false)
+            .withFailover(List.of("anthropic:429 rate_limit_error", "openai:circuit-open"));
+
+    Metering.Metered m = Metering.events("call-2", "haiku", response, PRICES, Runtime.MAESTRO);
+    String json = Json.write(m.modelCall());
+
+    assertThat(m.modelCall().failover())
+        .containsExactly("anthropic:429 rate_limit_error", "openai:circuit-open");
+    assertThat(Json.read(json, EventPayload.ModelCall.class)).isEqualTo(m.modelCall());
+    assertThat(
+            Json.write(
+                Metering.events(
+                        "call-3",
+                        "haiku",
+                        response.withFailover(List.of()),
+                        PRICES,
+                        Runtime.MAESTRO)
+                    .modelCall()))
+        .doesNotContain("failover");
   }
 
   @Test

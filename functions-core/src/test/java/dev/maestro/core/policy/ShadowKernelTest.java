@@ -219,6 +219,16 @@ class ShadowKernelTest {
   }
 
   @Test
+  void givenNoLearnedPolicySourceOnTheClassPath_whenAFunctionStarts_thenTheRulesDecideAlone() {
+    ShadowKernel k =
+        dev.maestro.core.policy.learned.LearnedPolicySource.shadowKernel(java.util.Map.of());
+
+    assertThat(k.model()).isNull();
+    assertThat(k.decide(Inputs.ordinary().build(), Inputs.defaults()).skipped())
+        .isEqualTo("no learned policy is loaded");
+  }
+
+  @Test
   void givenAModelOfAnotherWidth_whenBuildingThePolicy_thenItIsRefusedNamingBothWidths() {
     assertThatThrownBy(
             () ->

@@ -11,6 +11,8 @@ import dev.maestro.local.runtime.LocalRuntime;
 import dev.maestro.local.server.HttpApiServer;
 import dev.maestro.local.server.LocalJwtIssuer;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The runtime, the dev token issuer and the HTTP API, started and stopped together. */
 final class LocalStack implements AutoCloseable {
@@ -33,6 +35,25 @@ final class LocalStack implements AutoCloseable {
   }
 
   static LocalStack start(LocalConfig config, String host, int port, Observability observability) {
+    return start(config, host, port, observability, null);
+  }
+
+  /** Where tenant policy documents are read from when no directory is named. */
+  static final String POLICIES = "policies";
+
+  /**
+   * Starts the stack with the tenant policy documents in {@code policiesDir} (null: {@code
+   * <data-dir>/policies} when it exists, else every tenant on the built-in default).
+   *
+   * @throws IllegalArgumentException listing every problem of the policy documents; nothing starts
+   */
+  static LocalStack start(
+      LocalConfig config, String host, int port, Observability observability, Path policiesDir) {
+    Path dir = policiesDir != null ? policiesDir : config.dataDir().resolve(POLICIES);
+    InMemoryPolicyStore policies =
+        policiesDir != null || Files.isDirectory(dir)
+            ? InMemoryPolicyStore.fromDirectory(dir)
+            : new InMemoryPolicyStore();
     LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
     try {
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
@@ -41,9 +62,10 @@ final class LocalStack implements AutoCloseable {
               runtime.service(),
               issuer.identity(),
               Recipes.builtIn(),
-              new InMemoryPolicyStore(),
+              policies,
               config.clock(),
-              TenantDailyCap.of(runtime.budgets(), config.clock()),
+              TenantDailyCap.of(
+                  runtime.budgets(), config.clock(), t -> policies.policyFor(t).dailyLimits()),
               LocalLearnedPolicy.shadowKernel(config.dataDir()));
       HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
       return new LocalStack(runtime, issuer, server);

@@ -2,6 +2,7 @@ package dev.maestro.local.cli;
 
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.local.runtime.LocalConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -51,12 +52,28 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--quiet", description = "Do not print a line for each appended event.")
   boolean quiet;
 
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      description =
+          "Tenant policy documents, one JSON file each, validated on start (default:"
+              + " <data-dir>/policies when it exists; tenants without one get the built-in"
+              + " default).")
+  Path policies;
+
   @Override
   public Integer call() throws InterruptedException {
     var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
     var stop = new CountDownLatch(1);
-    try (LocalStack stack =
-        LocalStack.start(config, host, port, quiet ? Observability.NONE : EVENT_LINES)) {
+    LocalStack started;
+    try {
+      started =
+          LocalStack.start(config, host, port, quiet ? Observability.NONE : EVENT_LINES, policies);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    try (LocalStack stack = started) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -4,9 +4,7 @@ import dev.maestro.core.budget.BudgetAlert;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.ScopeKey;
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.error.BudgetExceededException;
 import dev.maestro.core.substrate.EpochNanos;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -16,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,48 +52,24 @@ public final class SqliteBudgetLedger implements BudgetLedger {
 
   @Override
   public Reservation reserve(Spender spender, BigDecimal usdMax, long tokensMax) {
-    Objects.requireNonNull(spender, "spender");
-    Objects.requireNonNull(usdMax, "usdMax");
-    if (usdMax.signum() < 0 || tokensMax < 0) {
-      throw new IllegalArgumentException("a reservation cannot be negative");
-    }
+    BudgetLedger.checkReserve(spender, usdMax, tokensMax);
     return db.write(
         s -> {
           Instant now = clock.instant();
           sweep(s, now);
-          List<ScopeKey> scopes = scopes(spender, now);
+          List<ScopeKey> scopes = spender.scopesAt(now);
           var tallies = new ArrayList<Tally>();
           for (ScopeKey scope : scopes) {
             Tally t = load(s, scope);
             tallies.add(t);
             BudgetLimits l = limitOf(s, scope);
             if (l == null) continue;
-            BigDecimal committed = t.settledUsd.add(t.reservedUsd);
-            if (committed.add(usdMax).compareTo(l.maxUsd()) > 0) {
-              throw new BudgetExceededException(
-                  "reserving $"
-                      + usdMax.toPlainString()
-                      + " would cross the hard cap of "
-                      + scope
-                      + ": $"
-                      + committed.toPlainString()
-                      + " of $"
-                      + l.maxUsd().toPlainString()
-                      + " is spent or reserved");
-            }
-            long tokens = t.settledTokens + t.reservedTokens;
-            if (l.maxTokens() > 0 && tokens + tokensMax > l.maxTokens()) {
-              throw new BudgetExceededException(
-                  "reserving "
-                      + tokensMax
-                      + " tokens would cross the token cap of "
-                      + scope
-                      + ": "
-                      + tokens
-                      + " of "
-                      + l.maxTokens()
-                      + " are spent or reserved");
-            }
+            l.refuseIfCrossed(
+                scope,
+                t.settledUsd.add(t.reservedUsd),
+                t.settledTokens + t.reservedTokens,
+                usdMax,
+                tokensMax);
           }
           var reservation =
               new Reservation("rsv-" + UUID.randomUUID(), scopes, usdMax, tokensMax, now.plus(ttl));
@@ -111,7 +84,7 @@ public final class SqliteBudgetLedger implements BudgetLedger {
           INSERT INTO budget_reservations (id, scopes, usd, tokens, expires_at_ns, state)
           VALUES (?, ?, ?, ?, ?, ?)""");
           insert.setString(1, reservation.id());
-          insert.setString(2, encode(scopes));
+          insert.setString(2, ScopeKey.encodeAll(scopes));
           insert.setString(3, usdMax.toPlainString());
           insert.setLong(4, tokensMax);
           insert.setLong(5, EpochNanos.of(reservation.expiresAt()));
@@ -123,11 +96,7 @@ public final class SqliteBudgetLedger implements BudgetLedger {
 
   @Override
   public Settlement settle(Reservation reservation, BigDecimal actualUsd, long actualTokens) {
-    Objects.requireNonNull(reservation, "reservation");
-    Objects.requireNonNull(actualUsd, "actualUsd");
-    if (actualUsd.signum() < 0 || actualTokens < 0) {
-      throw new IllegalArgumentException("an actual cost cannot be negative");
-    }
+    BudgetLedger.checkSettle(reservation, actualUsd, actualTokens);
     return db.write(
         s -> {
           Instant now = clock.instant();
@@ -153,12 +122,8 @@ public final class SqliteBudgetLedger implements BudgetLedger {
             // Its headroom was freed on expiry and may be taken; charge only what still fits.
             BudgetLimits l = limitOf(s, scope);
             if (l == null) continue;
-            BigDecimal room = l.maxUsd().subtract(t.settledUsd).subtract(t.reservedUsd);
-            usd = usd.min(room.max(BigDecimal.ZERO));
-            if (l.maxTokens() > 0) {
-              tokens =
-                  Math.min(tokens, Math.max(0, l.maxTokens() - t.settledTokens - t.reservedTokens));
-            }
+            usd = l.usdThatFits(t.settledUsd.add(t.reservedUsd), usd);
+            tokens = l.tokensThatFit(t.settledTokens + t.reservedTokens, tokens);
           }
           for (Tally t : tallies) {
             t.settledUsd = t.settledUsd.add(usd);
@@ -196,7 +161,7 @@ public final class SqliteBudgetLedger implements BudgetLedger {
           Instant now = clock.instant();
           sweep(s, now);
           var out = new ArrayList<ScopeStatus>(3);
-          for (ScopeKey scope : scopes(spender, now)) out.add(statusOf(s, scope));
+          for (ScopeKey scope : spender.scopesAt(now)) out.add(statusOf(s, scope));
           return List.copyOf(out);
         });
   }
@@ -209,21 +174,6 @@ public final class SqliteBudgetLedger implements BudgetLedger {
           sweep(s, clock.instant());
           return statusOf(s, scope);
         });
-  }
-
-  @Override
-  public void limitContinuation(ContinuationId continuation, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.CONTINUATION, continuation.value(), limits);
-  }
-
-  @Override
-  public void limitTree(ContinuationId root, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TREE, root.value(), limits);
-  }
-
-  @Override
-  public void limitTenantDaily(TenantId tenant, BudgetLimits limits) {
-    putLimits(ScopeKey.Kind.TENANT_DAY, tenant.value(), limits);
   }
 
   @Override
@@ -278,7 +228,8 @@ public final class SqliteBudgetLedger implements BudgetLedger {
 
   // ---- storage ---------------------------------------------------------------------------------
 
-  private void putLimits(ScopeKey.Kind kind, String id, BudgetLimits limits) {
+  @Override
+  public void limit(ScopeKey.Kind kind, String id, BudgetLimits limits) {
     Objects.requireNonNull(limits, "limits");
     db.write(
         s -> {
@@ -328,7 +279,7 @@ public final class SqliteBudgetLedger implements BudgetLedger {
         expired.add(
             new Due(
                 rs.getString(1),
-                decode(rs.getString(2)),
+                ScopeKey.decodeAll(rs.getString(2)),
                 new BigDecimal(rs.getString(3)),
                 rs.getLong(4)));
       }
@@ -430,37 +381,6 @@ public final class SqliteBudgetLedger implements BudgetLedger {
 
   private static String day(ScopeKey scope) {
     return scope.day() == null ? "" : scope.day().toString();
-  }
-
-  private static List<ScopeKey> scopes(Spender spender, Instant now) {
-    return List.of(
-        ScopeKey.continuation(spender.continuation()),
-        ScopeKey.tree(spender.root()),
-        ScopeKey.tenantDay(spender.tenant(), LocalDate.ofInstant(now, ZoneOffset.UTC)));
-  }
-
-  /** Scopes as lines of {@code kind id [day]}; ids never contain spaces. */
-  private static String encode(List<ScopeKey> scopes) {
-    var out = new StringBuilder();
-    for (ScopeKey scope : scopes) {
-      if (!out.isEmpty()) out.append('\n');
-      out.append(scope.kind().name()).append(' ').append(scope.id());
-      if (scope.day() != null) out.append(' ').append(scope.day());
-    }
-    return out.toString();
-  }
-
-  private static List<ScopeKey> decode(String text) {
-    var out = new ArrayList<ScopeKey>();
-    for (String line : text.split("\n")) {
-      String[] parts = line.split(" ");
-      out.add(
-          new ScopeKey(
-              ScopeKey.Kind.valueOf(parts[0]),
-              parts[1],
-              parts.length > 2 ? LocalDate.parse(parts[2]) : null));
-    }
-    return out;
   }
 
   /** One scope's totals as read for one operation. */

@@ -28,6 +28,8 @@ public final class OnnxModel implements LearnedModel, AutoCloseable {
   private final OrtSession session;
   private final int features;
   private final String name;
+  private final ThreadLocal<FloatBuffer> buffers = new ThreadLocal<>();
+  private static final java.util.Set<String> OUTPUTS = java.util.Set.of(OUTPUT);
 
   private OnnxModel(OrtEnvironment env, OrtSession session, int features, String name) {
     this.env = env;
@@ -123,7 +125,7 @@ public final class OnnxModel implements LearnedModel, AutoCloseable {
     int n = rows.length;
     double[] out = new double[n];
     if (n == 0) return out;
-    FloatBuffer buffer = FloatBuffer.allocate(n * features);
+    FloatBuffer buffer = buffer(n * features);
     for (float[] row : rows) {
       if (row.length != features) {
         throw new IllegalArgumentException(
@@ -133,7 +135,7 @@ public final class OnnxModel implements LearnedModel, AutoCloseable {
     }
     buffer.flip();
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {n, features});
-        OrtSession.Result result = session.run(Map.of(INPUT, tensor), java.util.Set.of(OUTPUT))) {
+        OrtSession.Result result = session.run(Map.of(INPUT, tensor), OUTPUTS)) {
       OnnxValue value = result.get(OUTPUT).orElseThrow();
       Object v = value.getValue();
       if (v instanceof float[][] matrix) {
@@ -148,6 +150,23 @@ public final class OnnxModel implements LearnedModel, AutoCloseable {
     } catch (OrtException e) {
       throw new IllegalStateException(name + ": scoring failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A direct buffer of at least {@code floats}, one per thread and reused: ONNX Runtime reads a
+   * direct buffer in place, where a heap buffer would be copied into a fresh direct one per call.
+   */
+  private FloatBuffer buffer(int floats) {
+    FloatBuffer b = buffers.get();
+    if (b == null || b.capacity() < floats) {
+      b =
+          java.nio.ByteBuffer.allocateDirect(Math.max(floats, 8 * features) * Float.BYTES)
+              .order(java.nio.ByteOrder.nativeOrder())
+              .asFloatBuffer();
+      buffers.set(b);
+    }
+    b.clear();
+    return b;
   }
 
   @Override

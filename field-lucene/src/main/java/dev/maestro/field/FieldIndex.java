@@ -1,0 +1,368 @@
+package dev.maestro.field;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+
+/**
+ * The context field's local index: one Lucene document per chunk, with a BM25 text field (English
+ * analyzer), a cosine HNSW vector and stored provenance; the corpus version lives in the commit's
+ * user data.
+ *
+ * <p>Ingest is incremental: a document whose content hash is already indexed is skipped (nothing is
+ * embedded), a changed one has all its chunks replaced, and with {@code deleteMissing} the
+ * documents absent from the input are removed. The corpus version is the SHA-256 over the sorted
+ * {@code (document id, content hash)} pairs, so it changes exactly when the indexed content does.
+ * If the index was built with another embedder or chunker, every document is re-embedded.
+ *
+ * <p>Searches are thread-safe; ingest is not meant to run concurrently with itself.
+ */
+public final class FieldIndex implements AutoCloseable {
+
+  static final String ID = "chunk_id";
+  static final String DOC_ID = "doc_id";
+  static final String DOC_HASH = "doc_hash";
+  static final String TITLE = "title";
+  static final String SOURCE = "source";
+  static final String CHUNK_N = "chunk_n";
+  static final String CHUNK_TEXT = "chunk_text";
+  static final String TEXT = "text";
+  static final String VECTOR = "vector";
+  static final String CORPUS_VERSION = "corpus_version";
+  static final String SIGNATURE = "signature";
+  private static final int DOCS_PER_BATCH = 64;
+
+  private final Embedder embedder;
+  private final Chunker chunker;
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private volatile DirectoryReader reader;
+  private volatile IndexSearcher searcher;
+  private volatile String corpusVersion;
+
+  private FieldIndex(Path dir, Embedder embedder, Chunker chunker) throws IOException {
+    this.embedder = embedder;
+    this.chunker = chunker;
+    this.directory = FSDirectory.open(dir);
+    var config = new IndexWriterConfig(analyzer);
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setRAMBufferSizeMB(128);
+    this.writer = new IndexWriter(directory, config);
+    this.reader = DirectoryReader.open(writer);
+    this.searcher = new IndexSearcher(reader);
+    var data = writer.getLiveCommitData();
+    String version = null;
+    if (data != null)
+      for (var e : data) if (e.getKey().equals(CORPUS_VERSION)) version = e.getValue();
+    this.corpusVersion = version != null ? version : versionOf(new TreeMap<>());
+  }
+
+  /** Opens (or creates) the index in {@code dir} with the default chunker. */
+  public static FieldIndex open(Path dir, Embedder embedder) {
+    return open(dir, embedder, Chunker.DEFAULT);
+  }
+
+  /** Opens (or creates) the index in {@code dir}. */
+  public static FieldIndex open(Path dir, Embedder embedder, Chunker chunker) {
+    try {
+      return new FieldIndex(dir, embedder, chunker);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the field index in " + dir, e);
+    }
+  }
+
+  /** The embedder this index embeds queries and chunks with. */
+  public Embedder embedder() {
+    return embedder;
+  }
+
+  /** The hash over the indexed documents' content hashes, as of the last ingest. */
+  public String corpusVersion() {
+    return corpusVersion;
+  }
+
+  /** How many chunks are indexed. */
+  public int chunkCount() {
+    return reader.numDocs();
+  }
+
+  /**
+   * Ingests {@code docs} (ids must be unique); progress lines go to {@code progress} when it is not
+   * null.
+   */
+  public synchronized IngestReport ingest(
+      List<Document> docs, boolean deleteMissing, PrintStream progress) {
+    long t0 = System.nanoTime();
+    try {
+      String signature = embedder.name() + "|" + chunker.maxWords() + "|" + chunker.overlapWords();
+      Map<String, String> existing = indexedHashes();
+      boolean sameModel = signature.equals(userData().get(SIGNATURE)) || existing.isEmpty();
+      Map<String, String> result = new TreeMap<>(existing);
+      Set<String> seen = new HashSet<>();
+      int added = 0, changed = 0, unchanged = 0, deleted = 0, chunks = 0;
+      List<Document> pending = new ArrayList<>();
+      for (Document d : docs) {
+        if (!seen.add(d.id()))
+          throw new IllegalArgumentException("duplicate document id " + d.id());
+        String hash = d.contentHash();
+        String old = existing.get(d.id());
+        if (old != null && old.equals(hash) && sameModel) {
+          unchanged++;
+          continue;
+        }
+        if (old == null) added++;
+        else changed++;
+        result.put(d.id(), hash);
+        pending.add(d);
+      }
+      int done = 0;
+      for (int from = 0; from < pending.size(); from += DOCS_PER_BATCH) {
+        List<Document> batch =
+            pending.subList(from, Math.min(pending.size(), from + DOCS_PER_BATCH));
+        chunks += write(batch);
+        done += batch.size();
+        if (progress != null && (done % (DOCS_PER_BATCH * 16) == 0 || done == pending.size()))
+          progress.printf(
+              "ingest: %d/%d documents embedded (%d chunks, %.0f s)%n",
+              done, pending.size(), chunks, (System.nanoTime() - t0) / 1e9);
+      }
+      if (deleteMissing) {
+        for (String id : existing.keySet()) {
+          if (seen.contains(id)) continue;
+          writer.deleteDocuments(new Term(DOC_ID, id));
+          result.remove(id);
+          deleted++;
+        }
+      }
+      String version = versionOf(result);
+      Map<String, String> data = new LinkedHashMap<>();
+      data.put(CORPUS_VERSION, version);
+      data.put(SIGNATURE, signature);
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+      refresh();
+      corpusVersion = version;
+      return new IngestReport(
+          added,
+          changed,
+          unchanged,
+          deleted,
+          chunks,
+          version,
+          (System.nanoTime() - t0) / 1_000_000);
+    } catch (IOException e) {
+      throw new UncheckedIOException("ingest failed", e);
+    }
+  }
+
+  private int write(List<Document> batch) throws IOException {
+    List<Chunk> chunks = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (Document d : batch) {
+      List<Chunk> own = chunker.chunk(d);
+      // A document with a blank body still gets one (empty) chunk: its title stays searchable and
+      // its content hash stays tracked, so re-ingesting it embeds nothing.
+      if (own.isEmpty()) own = List.of(new Chunk(Chunk.id(d.id(), 0), d.id(), 0, 0, 0, ""));
+      for (Chunk c : own) {
+        chunks.add(c);
+        texts.add(indexText(d, c));
+      }
+    }
+    List<float[]> vectors = embedder.embed(texts);
+    Map<String, Document> byId = new HashMap<>();
+    for (Document d : batch) {
+      byId.put(d.id(), d);
+      writer.deleteDocuments(new Term(DOC_ID, d.id()));
+    }
+    for (int i = 0; i < chunks.size(); i++) {
+      Chunk c = chunks.get(i);
+      Document d = byId.get(c.docId());
+      var doc = new org.apache.lucene.document.Document();
+      doc.add(new StringField(ID, c.id(), Field.Store.YES));
+      doc.add(new StringField(DOC_ID, d.id(), Field.Store.YES));
+      doc.add(new StringField(DOC_HASH, d.contentHash(), Field.Store.YES));
+      doc.add(new StoredField(TITLE, d.title()));
+      doc.add(new StoredField(SOURCE, d.source()));
+      doc.add(new StoredField(CHUNK_N, c.n()));
+      doc.add(new StoredField(CHUNK_TEXT, c.text()));
+      doc.add(new TextField(TEXT, texts.get(i), Field.Store.NO));
+      doc.add(new KnnFloatVectorField(VECTOR, vectors.get(i), VectorSimilarityFunction.COSINE));
+      writer.addDocument(doc);
+    }
+    return chunks.size();
+  }
+
+  /** What is indexed and embedded for a chunk: the title, then the chunk. */
+  static String indexText(Document d, Chunk c) {
+    return d.title().isEmpty() ? c.text() : d.title() + "\n" + c.text();
+  }
+
+  private Map<String, String> indexedHashes() throws IOException {
+    Map<String, String> hashes = new HashMap<>();
+    Set<String> fields = Set.of(DOC_ID, DOC_HASH);
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Bits live = leaf.reader().getLiveDocs();
+      StoredFields stored = leaf.reader().storedFields();
+      for (int i = 0; i < leaf.reader().maxDoc(); i++) {
+        if (live != null && !live.get(i)) continue;
+        var doc = stored.document(i, fields);
+        hashes.put(doc.get(DOC_ID), doc.get(DOC_HASH));
+      }
+    }
+    return hashes;
+  }
+
+  private Map<String, String> userData() throws IOException {
+    Map<String, String> data = new HashMap<>();
+    var live = writer.getLiveCommitData();
+    if (live != null) for (var e : live) data.put(e.getKey(), e.getValue());
+    return data;
+  }
+
+  private void refresh() throws IOException {
+    DirectoryReader fresh = DirectoryReader.openIfChanged(reader, writer);
+    if (fresh != null) {
+      DirectoryReader old = reader;
+      reader = fresh;
+      searcher = new IndexSearcher(fresh);
+      old.close();
+    }
+  }
+
+  static String versionOf(Map<String, String> sortedHashes) {
+    var sb = new StringBuilder();
+    for (var e : new TreeMap<>(sortedHashes).entrySet())
+      sb.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
+    return Document.sha256(sb.toString());
+  }
+
+  /** The {@code k} best chunks by BM25 over the analysed query terms. */
+  public List<Candidate> bm25(String query, int k) {
+    Query q = lexicalQuery(query);
+    if (q == null) return List.of();
+    return collect(q, k, Channel.BM25);
+  }
+
+  /** The {@code k} chunks nearest to the query's embedding (HNSW, approximate). */
+  public List<Candidate> dense(String query, int k) {
+    return dense(embedder.embed(query), k);
+  }
+
+  /** The {@code k} chunks nearest to {@code vector}. */
+  public List<Candidate> dense(float[] vector, int k) {
+    if (reader.numDocs() == 0) return List.of();
+    return collect(new KnnFloatVectorQuery(VECTOR, vector, k), k, Channel.DENSE);
+  }
+
+  /** BM25 and dense, {@code k} from each, fused by {@link Fusion#DEFAULT} into {@code k}. */
+  public List<Candidate> hybrid(String query, int k) {
+    return hybrid(query, k, Fusion.DEFAULT);
+  }
+
+  /** BM25 and dense, {@code k} from each, fused by {@code fusion} into {@code k}. */
+  public List<Candidate> hybrid(String query, int k, Fusion fusion) {
+    return hybrid(query, embedder.embed(query), k, fusion);
+  }
+
+  /** As {@link #hybrid(String, int, Fusion)} with the query's vector already computed. */
+  public List<Candidate> hybrid(String query, float[] vector, int k, Fusion fusion) {
+    return fusion.fuse(bm25(query, k), dense(vector, k), k);
+  }
+
+  private enum Channel {
+    BM25,
+    DENSE
+  }
+
+  private Query lexicalQuery(String text) {
+    var b = new BooleanQuery.Builder();
+    int terms = 0;
+    try (TokenStream ts = analyzer.tokenStream(TEXT, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken() && terms < IndexSearcher.getMaxClauseCount()) {
+        b.add(new TermQuery(new Term(TEXT, term.toString())), BooleanClause.Occur.SHOULD);
+        terms++;
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return terms == 0 ? null : b.build();
+  }
+
+  private List<Candidate> collect(Query q, int k, Channel channel) {
+    IndexSearcher s = searcher;
+    try {
+      TopDocs top = s.search(q, Math.max(1, k));
+      StoredFields stored = s.storedFields();
+      List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
+      for (ScoreDoc sd : top.scoreDocs) {
+        var doc = stored.document(sd.doc);
+        double score = channel == Channel.DENSE ? 2.0 * sd.score - 1.0 : sd.score;
+        out.add(
+            new Candidate(
+                doc.get(ID),
+                doc.get(DOC_ID),
+                doc.getField(CHUNK_N).numericValue().intValue(),
+                score,
+                channel == Channel.BM25 ? score : Double.NaN,
+                channel == Channel.DENSE ? score : Double.NaN,
+                doc.get(TITLE),
+                doc.get(SOURCE),
+                doc.get(DOC_HASH),
+                doc.get(CHUNK_TEXT)));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("search failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing the field index failed", e);
+    }
+  }
+}
