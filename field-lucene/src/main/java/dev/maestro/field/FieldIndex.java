@@ -272,6 +272,15 @@ public final class FieldIndex implements AutoCloseable {
     return Document.sha256(sb.toString());
   }
 
+  /** How many chunks document {@code docId} has in the index (0 when it is not indexed). */
+  public int documentChunks(String docId) {
+    try {
+      return searcher.count(new TermQuery(new Term(DOC_ID, docId)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("search failed", e);
+    }
+  }
+
   /** The {@code k} best chunks by BM25 over the analysed query terms. */
   public List<Candidate> bm25(String query, int k) {
     Query q = lexicalQuery(query);

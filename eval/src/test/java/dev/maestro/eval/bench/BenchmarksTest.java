@@ -38,7 +38,8 @@ class BenchmarksTest {
             "kernel",
             "kernel-v1",
             "fairness",
-            "recall");
+            "recall",
+            "rerank");
   }
 
   @Test

@@ -9,6 +9,9 @@ import dev.maestro.field.IngestReport;
 import dev.maestro.field.MiniLmEmbedder;
 import dev.maestro.field.eval.DocumentRanker;
 import dev.maestro.field.eval.TrecRun;
+import dev.maestro.field.rerank.LearnedReranker;
+import dev.maestro.field.rerank.Reranker;
+import dev.maestro.field.rerank.RerankingRanker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +38,9 @@ import picocli.CommandLine.Option;
     })
 public final class RankCommand implements Callable<Integer> {
 
+  /** The stage-2 mode's name. */
+  static final String RERANK = "hybrid+rerank";
+
   @Option(
       names = "--corpus",
       required = true,
@@ -59,9 +65,26 @@ public final class RankCommand implements Callable<Integer> {
   @Option(
       names = "--mode",
       defaultValue = "hybrid",
-      paramLabel = "bm25|dense|hybrid",
-      description = "The retrieval channel(s). Default: ${DEFAULT-VALUE}.")
+      paramLabel = "bm25|dense|hybrid|hybrid+rerank",
+      description =
+          "The retrieval channel(s); hybrid+rerank reranks the top --rerank-top hybrid chunks"
+              + " with --reranker. Default: ${DEFAULT-VALUE}.")
   String mode;
+
+  @Option(
+      names = "--reranker",
+      paramLabel = "DIR",
+      description =
+          "A trained reranker (rerank-manifest.json + rerank.onnx, from maestro train-reranker);"
+              + " required by --mode hybrid+rerank.")
+  Path reranker;
+
+  @Option(
+      names = "--rerank-top",
+      defaultValue = "200",
+      paramLabel = "N",
+      description = "Hybrid chunks reranked per query. Default: ${DEFAULT-VALUE}.")
+  int rerankTop;
 
   @Option(
       names = "--fusion",
@@ -96,10 +119,16 @@ public final class RankCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     DocumentRanker.Mode m;
     Fusion f;
+    boolean rerank = RERANK.equalsIgnoreCase(mode.trim());
     try {
-      m = DocumentRanker.Mode.parse(mode);
+      m = rerank ? DocumentRanker.Mode.HYBRID : DocumentRanker.Mode.parse(mode);
       f = fusion == null ? Fusion.DEFAULT : Fusion.parse(fusion);
       if (top < 1) throw new IllegalArgumentException("--top must be >= 1");
+      if (rerank && reranker == null)
+        throw new IllegalArgumentException("--mode hybrid+rerank needs --reranker DIR");
+      if (!rerank && reranker != null)
+        throw new IllegalArgumentException("--reranker applies to --mode hybrid+rerank only");
+      if (rerankTop < 1) throw new IllegalArgumentException("--rerank-top must be >= 1");
     } catch (IllegalArgumentException e) {
       System.err.println("invalid argument: " + e.getMessage());
       return 2;
@@ -109,7 +138,9 @@ public final class RankCommand implements Callable<Integer> {
     if (qs == null) return 2;
     Path dir = index != null ? Cli.mkdirs(index) : Files.createTempDirectory("maestro-rank-");
     try (MiniLmEmbedder embedder = Cli.embedder();
-        FieldIndex field = FieldIndex.open(dir, embedder)) {
+        FieldIndex field = FieldIndex.open(dir, embedder);
+        Reranker stage2 = rerank ? loadReranker(field) : null) {
+      if (rerank && stage2 == null) return 2;
       IngestReport r = field.ingest(docs, true, System.err);
       System.err.printf(
           "rank: %d documents (%d embedded, %d chunks) in %.1f s; corpus version %s%n",
@@ -120,20 +151,23 @@ public final class RankCommand implements Callable<Integer> {
           r.corpusVersion().substring(0, 12));
       long t0 = System.nanoTime();
       var ranker = new DocumentRanker(field, m, f, 3);
+      var reranking = rerank ? new RerankingRanker(field, f, stage2, rerankTop, 3) : null;
       List<String> ids = new ArrayList<>(qs.keySet());
       List<float[]> vectors = ranker.needsVector() ? embed(embedder, qs) : null;
       Map<String, List<TrecRun.Entry>> run = new LinkedHashMap<>();
-      for (int i = 0; i < ids.size(); i++)
-        run.put(
-            ids.get(i),
-            ranker.rank(qs.get(ids.get(i)), vectors == null ? null : vectors.get(i), top));
+      for (int i = 0; i < ids.size(); i++) {
+        String q = qs.get(ids.get(i));
+        float[] v = vectors == null ? null : vectors.get(i);
+        run.put(ids.get(i), rerank ? reranking.rank(q, v, top) : ranker.rank(q, v, top));
+      }
       TrecRun.write(out, run, tag);
       double secs = (System.nanoTime() - t0) / 1e9;
       System.err.printf(
           "rank: %d queries (%s%s) in %.1f s (%.1f ms/query) -> %s%n",
           ids.size(),
-          m.name().toLowerCase(java.util.Locale.ROOT),
-          m == DocumentRanker.Mode.HYBRID ? ", " + f : "",
+          rerank ? RERANK : m.name().toLowerCase(java.util.Locale.ROOT),
+          (m == DocumentRanker.Mode.HYBRID ? ", " + f : "")
+              + (rerank ? ", top " + rerankTop + " reranked" : ""),
           secs,
           secs * 1000 / Math.max(1, ids.size()),
           out);
@@ -141,6 +175,12 @@ public final class RankCommand implements Callable<Integer> {
     } finally {
       if (index == null) deleteTree(dir);
     }
+  }
+
+  private Reranker loadReranker(FieldIndex field) {
+    Reranker r = Cli.guard(() -> LearnedReranker.load(reranker, field::documentChunks));
+    if (r != null) System.err.println("rank: " + r.name() + " loaded from " + reranker);
+    return r;
   }
 
   private static List<float[]> embed(Embedder embedder, Map<String, String> qs) {
