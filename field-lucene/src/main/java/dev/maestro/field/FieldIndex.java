@@ -71,15 +71,29 @@ public final class FieldIndex implements AutoCloseable {
   private final Chunker chunker;
   private final Analyzer analyzer = new EnglishAnalyzer();
   private final FSDirectory directory;
-  private final IndexWriter writer;
+  private final IndexWriter writer; // null when opened read-only
   private volatile DirectoryReader reader;
   private volatile IndexSearcher searcher;
   private volatile String corpusVersion;
 
-  private FieldIndex(Path dir, Embedder embedder, Chunker chunker) throws IOException {
+  private FieldIndex(Path dir, Embedder embedder, Chunker chunker, boolean readOnly)
+      throws IOException {
     this.embedder = embedder;
     this.chunker = chunker;
     this.directory = FSDirectory.open(dir);
+    if (readOnly) {
+      this.writer = null;
+      try {
+        this.reader = DirectoryReader.open(directory);
+      } catch (IOException e) {
+        directory.close();
+        throw e;
+      }
+      this.searcher = new IndexSearcher(reader);
+      String version = reader.getIndexCommit().getUserData().get(CORPUS_VERSION);
+      this.corpusVersion = version != null ? version : versionOf(new TreeMap<>());
+      return;
+    }
     var config = new IndexWriterConfig(analyzer);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setRAMBufferSizeMB(128);
@@ -93,6 +107,21 @@ public final class FieldIndex implements AutoCloseable {
     this.corpusVersion = version != null ? version : versionOf(new TreeMap<>());
   }
 
+  /**
+   * Opens the existing index in {@code dir} for search only: no write lock is taken, so {@code
+   * maestro ingest} may run while it is open; it searches the commit that was current when it was
+   * opened (a later ingest is seen by the next open), and {@link #ingest} is refused.
+   *
+   * @throws UncheckedIOException if {@code dir} holds no index
+   */
+  public static FieldIndex openReadOnly(Path dir, Embedder embedder) {
+    try {
+      return new FieldIndex(dir, embedder, Chunker.DEFAULT, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the field index in " + dir, e);
+    }
+  }
+
   /** Opens (or creates) the index in {@code dir} with the default chunker. */
   public static FieldIndex open(Path dir, Embedder embedder) {
     return open(dir, embedder, Chunker.DEFAULT);
@@ -101,7 +130,7 @@ public final class FieldIndex implements AutoCloseable {
   /** Opens (or creates) the index in {@code dir}. */
   public static FieldIndex open(Path dir, Embedder embedder, Chunker chunker) {
     try {
-      return new FieldIndex(dir, embedder, chunker);
+      return new FieldIndex(dir, embedder, chunker, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the field index in " + dir, e);
     }
@@ -128,6 +157,7 @@ public final class FieldIndex implements AutoCloseable {
    */
   public synchronized IngestReport ingest(
       List<Document> docs, boolean deleteMissing, PrintStream progress) {
+    if (writer == null) throw new IllegalStateException("the field index was opened read-only");
     long t0 = System.nanoTime();
     try {
       String signature = embedder.name() + "|" + chunker.maxWords() + "|" + chunker.overlapWords();
@@ -368,7 +398,7 @@ public final class FieldIndex implements AutoCloseable {
   public void close() {
     try {
       reader.close();
-      writer.close();
+      if (writer != null) writer.close();
       directory.close();
     } catch (IOException e) {
       throw new UncheckedIOException("closing the field index failed", e);

@@ -9,6 +9,9 @@ import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.MaestroException;
 import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.field.FieldManifest;
+import dev.maestro.core.field.FieldService;
+import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.lifecycle.CreateResult;
@@ -25,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +40,10 @@ import java.util.TreeSet;
 
 /**
  * The HTTP API without a server: routes a transport-neutral {@link ApiRequest} to the {@link
- * ContinuationService} (or, for {@code POST /decide}, the {@link PolicyKernel}) and renders the
- * result or the failure ({@code application/problem+json}). The local server, API Gateway handlers
- * and Azure HTTP triggers all delegate here, so the API behaves identically everywhere.
+ * ContinuationService} (or, for {@code POST /decide}, the {@link PolicyKernel}; for {@code GET
+ * /fields/{id}}, the {@link FieldService}) and renders the result or the failure ({@code
+ * application/problem+json}). The local server, API Gateway handlers and Azure HTTP triggers all
+ * delegate here, so the API behaves identically everywhere.
  *
  * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated in
  * full before any write, so a rejected request changes nothing; no input produces a 5xx (an
@@ -114,6 +119,7 @@ public final class ApiRouter {
               ApiRouter::events),
           new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
           new Endpoint("POST", "/decide", true, Set.of(), ApiRouter::decide),
+          new Endpoint("GET", "/fields/{id}", true, Set.of("budgetTokens"), ApiRouter::field),
           new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
           new Endpoint("GET", "/health", false, Set.of(), ApiRouter::health));
 
@@ -124,6 +130,7 @@ public final class ApiRouter {
   private final Clock clock;
   private final TenantDailyCap dailyCap;
   private final ShadowKernel shadow;
+  private final FieldService fields;
 
   /** Read once per class: every router (one per request on some transports) serves it. */
   private static final class OpenApi {
@@ -186,6 +193,33 @@ public final class ApiRouter {
       Clock clock,
       TenantDailyCap dailyCap,
       ShadowKernel shadow) {
+    this(
+        service,
+        identity,
+        recipes,
+        policies,
+        clock,
+        dailyCap,
+        shadow,
+        FieldServices.episodic(Objects.requireNonNull(service, "service"), clock));
+  }
+
+  /**
+   * A router as above whose {@code GET /fields/{id}} assembles context fields with {@code fields}
+   * (the other constructors use {@link FieldServices#episodic}: the event log only).
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(
+      ContinuationService service,
+      Identity identity,
+      Recipes recipes,
+      PolicyStore policies,
+      Clock clock,
+      TenantDailyCap dailyCap,
+      ShadowKernel shadow,
+      FieldService fields) {
+    this.fields = Objects.requireNonNull(fields, "fields");
     this.shadow = Objects.requireNonNull(shadow, "shadow");
     this.dailyCap = Objects.requireNonNull(dailyCap, "dailyCap");
     this.service = Objects.requireNonNull(service, "service");
@@ -354,6 +388,27 @@ public final class ApiRouter {
           decided.shadow() != null ? Json.write(decided.shadow()) : decided.skipped());
     }
     return ApiResponse.json(200, body).withHeader("Cache-Control", "no-store");
+  }
+
+  /**
+   * The continuation's context field. Cacheable by the caller alone until it goes stale: {@code
+   * Cache-Control: private, max-age=<seconds until staleAt>}.
+   */
+  private ApiResponse field(Call call) {
+    Violations v = call.violations();
+    long budget =
+        longParameter(
+            call.request(),
+            "budgetTokens",
+            FieldService.DEFAULT_BUDGET_TOKENS,
+            1,
+            FieldService.MAX_BUDGET_TOKENS,
+            v);
+    v.throwIfAny();
+    FieldManifest manifest = fields.field(call.caller(), id(call), (int) budget);
+    long maxAge = Math.max(0, Duration.between(clock.instant(), manifest.staleAt()).getSeconds());
+    return ApiResponse.json(200, manifest)
+        .withHeader("Cache-Control", "private, max-age=" + maxAge);
   }
 
   private ApiResponse kill(Call call) {

@@ -20,4 +20,12 @@ public interface RecallChannel {
 
   /** At most {@code limit} candidates for {@code query}, best first. */
   List<FieldCandidate> recall(FieldQuery query, int limit);
+
+  /**
+   * The version of the content this channel reads (an index's corpus version), or {@code null} when
+   * it has none worth keying a cache on (the event log, whose content is the candidate set).
+   */
+  default String corpusVersion() {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ package dev.maestro.local.cli;
 
 import dev.maestro.core.api.ApiRouter;
 import dev.maestro.core.budget.TenantDailyCap;
+import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.tick.Recipes;
@@ -14,7 +15,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The runtime, the dev token issuer and the HTTP API, started and stopped together. */
+/**
+ * The runtime, the dev token issuer, the context field and the HTTP API, started and stopped
+ * together. The field recalls from the event log always, and from every channel a {@link
+ * dev.maestro.core.field.FieldSource} on the class path opens under the data directory (with {@code
+ * field-lucene} there and {@code maestro ingest} run before, the semantic index).
+ */
 final class LocalStack implements AutoCloseable {
 
   static final String ISSUER = "maestro-local";
@@ -23,11 +29,14 @@ final class LocalStack implements AutoCloseable {
   final LocalRuntime runtime;
   final LocalJwtIssuer issuer;
   final HttpApiServer server;
+  final FieldServices fields;
 
-  private LocalStack(LocalRuntime runtime, LocalJwtIssuer issuer, HttpApiServer server) {
+  private LocalStack(
+      LocalRuntime runtime, LocalJwtIssuer issuer, HttpApiServer server, FieldServices fields) {
     this.runtime = runtime;
     this.issuer = issuer;
     this.server = server;
+    this.fields = fields;
   }
 
   static LocalStack start(LocalConfig config, String host, int port) {
@@ -55,7 +64,11 @@ final class LocalStack implements AutoCloseable {
             ? InMemoryPolicyStore.fromDirectory(dir)
             : new InMemoryPolicyStore();
     LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
+    FieldServices fields = null;
     try {
+      fields =
+          FieldServices.discovered(
+              runtime.service(), config.clock(), config.dataDir(), System.getenv());
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
       var router =
           new ApiRouter(
@@ -66,10 +79,12 @@ final class LocalStack implements AutoCloseable {
               config.clock(),
               TenantDailyCap.of(
                   runtime.budgets(), config.clock(), t -> policies.policyFor(t).dailyLimits()),
-              LocalLearnedPolicy.shadowKernel(config.dataDir()));
+              LocalLearnedPolicy.shadowKernel(config.dataDir()),
+              fields);
       HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
-      return new LocalStack(runtime, issuer, server);
+      return new LocalStack(runtime, issuer, server, fields);
     } catch (RuntimeException e) {
+      if (fields != null) fields.close();
       runtime.close();
       throw e;
     }
@@ -80,11 +95,13 @@ final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Stops the server, then the runtime. Idempotent (the shutdown hook and the caller both close).
+   * Stops the server, then the field's channels, then the runtime. Idempotent (the shutdown hook
+   * and the caller both close).
    */
   @Override
   public synchronized void close() {
     server.close();
+    fields.close();
     runtime.close();
   }
 }
