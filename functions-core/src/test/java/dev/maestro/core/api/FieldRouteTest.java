@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.budget.TenantDailyCap;
+import dev.maestro.core.conformance.MemorySubstrate;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.field.FieldService;
 import dev.maestro.core.field.FieldSettings;
@@ -31,8 +32,7 @@ import org.junit.jupiter.api.Test;
 class FieldRouteTest {
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
-  private final TenantDailyCapIngressTest.RecordingSubstrate store =
-      new TenantDailyCapIngressTest.RecordingSubstrate();
+  private final MemorySubstrate store = new MemorySubstrate();
   private final ApiRouter router =
       new ApiRouter(
           new ContinuationService(store.substrate(), clock, new SplittableRandom(3)),

@@ -10,25 +10,14 @@ import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.budget.InMemoryBudgetLedger;
 import dev.maestro.core.budget.TenantDailyCap;
-import dev.maestro.core.continuation.Continuation;
+import dev.maestro.core.conformance.MemorySubstrate;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.BudgetExceededException;
-import dev.maestro.core.error.ConflictException;
-import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.json.Json;
-import dev.maestro.core.lease.Lease;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.security.Principal;
-import dev.maestro.core.substrate.AppendResult;
-import dev.maestro.core.substrate.ContinuationRef;
-import dev.maestro.core.substrate.ContinuationStore;
-import dev.maestro.core.substrate.EventLog;
-import dev.maestro.core.substrate.IdempotencyStore;
-import dev.maestro.core.substrate.ScheduledWake;
-import dev.maestro.core.substrate.Scheduler;
-import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.time.ManualClock;
 import java.math.BigDecimal;
@@ -39,11 +28,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,7 +52,7 @@ class TenantDailyCapIngressTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T21:30:00.250Z"));
   private final InMemoryBudgetLedger ledger =
       new InMemoryBudgetLedger(clock, Duration.ofMinutes(5));
-  private final RecordingSubstrate store = new RecordingSubstrate();
+  private final MemorySubstrate store = new MemorySubstrate();
   private final ApiRouter router =
       new ApiRouter(
           new ContinuationService(store.substrate(), clock, new SplittableRandom(1)),
@@ -257,101 +243,5 @@ class TenantDailyCapIngressTest {
         .containsExactlyInAnyOrder(50, 80, 100);
     assertThat(ledger.alerts(ACME, LocalDate.parse("2026-11-23"))).hasSize(3);
     assertThat(post("/continuations", "acme", GOAL).status()).isEqualTo(429);
-  }
-
-  /** A substrate in memory that records every write the API makes. */
-  static final class RecordingSubstrate {
-    final List<Continuation> created = new CopyOnWriteArrayList<>();
-    final List<ScheduledWake> registered = new CopyOnWriteArrayList<>();
-    final List<IdempotencyStore.Claim> claims = new CopyOnWriteArrayList<>();
-    private final Map<String, Continuation> byId = new ConcurrentHashMap<>();
-
-    Substrate substrate() {
-      ContinuationStore continuations =
-          new ContinuationStore() {
-            @Override
-            public void create(Continuation initial, EventEnvelope spawn) {
-              if (byId.putIfAbsent(initial.id().value(), initial) != null) {
-                throw new ConflictException("exists");
-              }
-              created.add(initial);
-            }
-
-            @Override
-            public Optional<Continuation> find(TenantId tenant, ContinuationId id) {
-              return Optional.ofNullable(byId.get(id.value()))
-                  .filter(c -> c.tenant().equals(tenant));
-            }
-
-            @Override
-            public void saveSnapshot(Continuation snapshot, long fence) {
-              throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Lease acquireLease(
-                TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
-              throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Lease renewLease(
-                TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
-              throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void releaseLease(TenantId tenant, ContinuationId id, Lease lease) {
-              throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<Lease> currentLease(TenantId tenant, ContinuationId id) {
-              return Optional.empty();
-            }
-
-            @Override
-            public List<ContinuationRef> scanUnfinished(ContinuationRef after, int limit) {
-              return List.of();
-            }
-          };
-      EventLog events =
-          new EventLog() {
-            @Override
-            public AppendResult append(
-                TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> batch) {
-              throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<EventEnvelope> read(
-                TenantId tenant, ContinuationId id, long afterSequence, int limit) {
-              return List.of();
-            }
-          };
-      Scheduler scheduler =
-          new Scheduler() {
-            @Override
-            public void register(ScheduledWake wake) {
-              registered.add(wake);
-            }
-
-            @Override
-            public boolean cancel(TenantId tenant, ContinuationId id, String wakeId) {
-              return false;
-            }
-
-            @Override
-            public List<ScheduledWake> pending(TenantId tenant, ContinuationId id) {
-              return List.of();
-            }
-          };
-      IdempotencyStore idempotency =
-          (tenant, proposed) -> {
-            claims.add(proposed);
-            return proposed;
-          };
-      return new Substrate(continuations, events, scheduler, idempotency);
-    }
   }
 }

@@ -1,9 +1,9 @@
-package dev.maestro.core.field;
+package dev.maestro.core.conformance;
 
-import dev.maestro.core.conformance.Fixtures;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.error.ConflictException;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.lease.Lease;
@@ -25,16 +25,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A read-mostly substrate in memory for the field tests: continuations spawned with the conformance
- * fixtures and events appended by hand, no leases, no scheduling.
+ * A substrate in memory for tests of the code above the ports (the API, the field): it records
+ * every create, wake registration and idempotency claim, serves snapshots and logs that tests put
+ * in with {@link #spawn} and {@link #append}, and refuses what such tests never need (leases,
+ * appends through the port, snapshot saves). Not a substrate implementation: those pass the
+ * conformance kit against real stores.
  */
-final class MemorySubstrate {
+public final class MemorySubstrate {
+
+  /** Every continuation created through the port, in order. */
+  public final List<Continuation> created = new CopyOnWriteArrayList<>();
+
+  /** Every wake registered through the port, in order. */
+  public final List<ScheduledWake> registered = new CopyOnWriteArrayList<>();
+
+  /** Every idempotency claim made through the port, in order (each is granted). */
+  public final List<IdempotencyStore.Claim> claims = new CopyOnWriteArrayList<>();
 
   private final Map<String, Continuation> snapshots = new ConcurrentHashMap<>();
   private final Map<String, List<EventEnvelope>> logs = new ConcurrentHashMap<>();
 
   /** Spawns a continuation of {@code tenant} with {@code objective} at {@code at}. */
-  Fixtures.Spawned spawn(TenantId tenant, String objective, Instant at) {
+  public Fixtures.Spawned spawn(TenantId tenant, String objective, Instant at) {
     Fixtures.Spawned s = Fixtures.spawned(tenant, Fixtures.newId(at), at, objective);
     snapshots.put(s.id().value(), s.continuation());
     logs.put(s.id().value(), new CopyOnWriteArrayList<>(List.of(s.spawn())));
@@ -42,19 +54,24 @@ final class MemorySubstrate {
   }
 
   /** Appends {@code payload} after the continuation's last event and returns it. */
-  EventEnvelope append(ContinuationId id, EventPayload payload) {
+  public EventEnvelope append(ContinuationId id, EventPayload payload) {
     List<EventEnvelope> log = logs.get(id.value());
     EventEnvelope next = Fixtures.next(log.get(log.size() - 1), 0, payload);
     log.add(next);
     return next;
   }
 
-  Substrate substrate() {
+  /** The ports over this memory. */
+  public Substrate substrate() {
     ContinuationStore store =
         new ContinuationStore() {
           @Override
           public void create(Continuation initial, EventEnvelope spawn) {
-            throw new UnsupportedOperationException();
+            if (snapshots.putIfAbsent(initial.id().value(), initial) != null) {
+              throw new ConflictException("continuation " + initial.id() + " exists");
+            }
+            logs.put(initial.id().value(), new CopyOnWriteArrayList<>(List.of(spawn)));
+            created.add(initial);
           }
 
           @Override
@@ -65,24 +82,24 @@ final class MemorySubstrate {
 
           @Override
           public void saveSnapshot(Continuation snapshot, long fence) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not kept in memory");
           }
 
           @Override
           public Lease acquireLease(
               TenantId tenant, ContinuationId id, String holder, Duration ttl, Instant now) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not kept in memory");
           }
 
           @Override
           public Lease renewLease(
               TenantId tenant, ContinuationId id, Lease lease, Duration ttl, Instant now) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not kept in memory");
           }
 
           @Override
           public void releaseLease(TenantId tenant, ContinuationId id, Lease lease) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not kept in memory");
           }
 
           @Override
@@ -100,7 +117,7 @@ final class MemorySubstrate {
           @Override
           public AppendResult append(
               TenantId tenant, ContinuationId id, long fence, List<EventEnvelope> batch) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("tests append with MemorySubstrate.append");
           }
 
           @Override
@@ -118,7 +135,9 @@ final class MemorySubstrate {
     Scheduler scheduler =
         new Scheduler() {
           @Override
-          public void register(ScheduledWake wake) {}
+          public void register(ScheduledWake wake) {
+            registered.add(wake);
+          }
 
           @Override
           public boolean cancel(TenantId tenant, ContinuationId id, String wakeId) {
@@ -130,7 +149,11 @@ final class MemorySubstrate {
             return List.of();
           }
         };
-    IdempotencyStore idempotency = (tenant, proposed) -> proposed;
+    IdempotencyStore idempotency =
+        (tenant, proposed) -> {
+          claims.add(proposed);
+          return proposed;
+        };
     return new Substrate(store, events, scheduler, idempotency);
   }
 }
