@@ -16,6 +16,8 @@ import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.error.UnauthorizedException;
+import dev.maestro.core.field.FieldService;
+import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.policy.PolicyStore;
@@ -75,6 +77,7 @@ public final class AzureRuntime {
   private final TenantDailyCap dailyCap;
   // The learned policy when the package carries one (policy-onnx); the rules only otherwise.
   private final ShadowKernel shadow = LearnedPolicySource.shadowKernel(System.getenv());
+  private final FieldService fields;
   private final String holder = "azure:" + UUID.randomUUID();
 
   /**
@@ -137,6 +140,9 @@ public final class AzureRuntime {
             random);
     this.activities =
         new TickActivities(() -> engine, ContinuationReader.of(this.substrate), this.clock);
+    // One field service per instance (its cache outlives a request's router); it only reads.
+    this.fields =
+        FieldServices.episodic(new ContinuationService(this.substrate, this.clock, random), clock);
   }
 
   private static volatile AzureRuntime container;
@@ -215,7 +221,7 @@ public final class AzureRuntime {
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
     var service = new ContinuationService(withDurable, clock, random);
     return new ApiRouter(
-        service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow);
+        service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow, fields);
   }
 
   /**

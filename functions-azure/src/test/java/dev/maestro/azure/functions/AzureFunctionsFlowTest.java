@@ -142,6 +142,20 @@ class AzureFunctionsFlowTest {
   }
 
   @Test
+  void givenAContinuation_whenItsFieldIsReadTwice_thenTheSecondRequestIsServedFromTheSameCache() {
+    String id = json(call("POST", "/continuations", CREATE, principal("acme"))).path("id").asText();
+
+    HttpResponseMessage first = call("GET", "/fields/" + id, null, principal("acme"));
+    HttpResponseMessage second = call("GET", "/fields/" + id, null, principal("acme"));
+
+    assertThat(first.getStatusCode()).as(json(first).toString()).isEqualTo(200);
+    assertThat(json(first).path("continuationId").asText()).isEqualTo(id);
+    assertThat(json(second).path("assembledAt")).isEqualTo(json(first).path("assembledAt"));
+    assertThat(call("GET", "/fields/" + id, null, principal("globex")).getStatusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   void givenNoOrABadPrincipal_whenCalled_then401AndNothingIsStarted() {
     assertThat(call("POST", "/continuations", CREATE, null).getStatusCode()).isEqualTo(401);
     assertThat(call("POST", "/continuations", CREATE, "%%%not-base64").getStatusCode())
