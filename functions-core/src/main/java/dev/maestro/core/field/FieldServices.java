@@ -83,15 +83,19 @@ public final class FieldServices implements FieldService, AutoCloseable {
   }
 
   /**
-   * The episodic channel followed by {@code others} (one whose name repeats an earlier one is
-   * logged and left out), with the default weights, settings and timeout.
+   * The event-log channels (episodic, human, stream, graph) followed by {@code others} (one whose
+   * name repeats an earlier one is logged and left out), with the default weights, settings and
+   * timeout.
    */
   public static FieldServices of(
       ContinuationService continuations, List<RecallChannel> others, Clock clock) {
     var all = new ArrayList<RecallChannel>();
     all.add(new EpisodicChannel(continuations));
+    all.add(new HumanChannel(continuations));
+    all.add(new StreamChannel(continuations));
+    all.add(new GraphChannel(continuations));
     var names = new HashSet<String>();
-    names.add(EpisodicChannel.NAME);
+    for (RecallChannel c : all) names.add(c.name());
     for (RecallChannel c : others) {
       if (names.add(c.name())) {
         all.add(c);

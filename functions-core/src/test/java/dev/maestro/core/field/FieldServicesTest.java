@@ -81,11 +81,15 @@ class FieldServicesTest {
     assertThat(field.tenant()).isEqualTo(ACME);
     assertThat(field.budgetTokens()).isEqualTo(FieldService.DEFAULT_BUDGET_TOKENS);
     assertThat(field.items()).hasSize(3);
-    assertThat(field.items()).allMatch(i -> i.channel() == Channel.EPISODIC);
+    assertThat(field.items())
+        .extracting(FieldItem::channel)
+        .containsOnly(Channel.EPISODIC, Channel.HUMAN);
     assertThat(field.items().get(0).text()).contains("milk yield");
     for (FieldItem item : field.items()) {
       Provenance p = item.provenance().get(0);
-      assertThat(p.source()).isEqualTo(EpisodicChannel.SOURCE);
+      assertThat(p.source())
+          .isEqualTo(
+              item.channel() == Channel.HUMAN ? HumanChannel.SOURCE : EpisodicChannel.SOURCE);
       assertThat(p.uri()).startsWith(id.value() + "#");
       assertThat(p.recordedAt()).isAfter(SPAWNED);
       assertThat(p.trust()).isBetween(0.0, 1.0);
@@ -95,8 +99,7 @@ class FieldServicesTest {
         .noneMatch(t -> t.contains("sunny"))
         .noneMatch(t -> t.contains("model call"));
     assertThat(field.channels())
-        .singleElement()
-        .satisfies(r -> assertThat(r.outcome()).isEqualTo(ChannelReport.Outcome.ANSWERED));
+        .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(ChannelReport.Outcome.ANSWERED));
     assertThat(field.corpusVersion()).isEqualTo(FieldQuery.UNVERSIONED);
     assertThat(field.staleAt()).isEqualTo(clock.instant().plus(FieldSettings.DEFAULTS.ttl()));
   }
@@ -245,7 +248,7 @@ class FieldServicesTest {
       assertThat(field.corpusVersion()).isEqualTo("semantic=v7");
       assertThat(field.channels())
           .extracting(ChannelReport::name)
-          .containsExactly("episodic", "semantic");
+          .containsExactly("episodic", "human", "stream", "graph", "semantic");
       assertThat(field.items()).anyMatch(i -> i.channel() == Channel.SEMANTIC);
     }
   }
