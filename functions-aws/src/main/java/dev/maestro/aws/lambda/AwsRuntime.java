@@ -3,7 +3,7 @@ package dev.maestro.aws.lambda;
 import dev.maestro.aws.dynamodb.DynamoBudgetLedger;
 import dev.maestro.aws.dynamodb.DynamoSubstrate;
 import dev.maestro.aws.dynamodb.DynamoTables;
-import dev.maestro.core.budget.BudgetAlert;
+import dev.maestro.core.budget.BudgetAlerts;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.budget.TenantDailyCap;
@@ -95,7 +95,7 @@ public final class AwsRuntime {
     this.budget =
         new BudgetWatch(
             new DynamoBudgetLedger(client, tables, clock, RESERVATION_TTL),
-            AwsRuntime::logAlert,
+            BudgetAlerts.LOG,
             clock);
     this.dailyCap =
         TenantDailyCap.of(budget, clock, tenant -> policies.policyFor(tenant).dailyLimits());
@@ -195,17 +195,6 @@ public final class AwsRuntime {
    */
   public TenantDailyCap dailyCap() {
     return dailyCap;
-  }
-
-  private static void logAlert(BudgetAlert alert) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "budget alert: tenant {0} reached {1} % of its daily cap on {2} (${3} of ${4})",
-        alert.tenant().value(),
-        alert.thresholdPercent(),
-        alert.day(),
-        alert.spentUsd().toPlainString(),
-        alert.capUsd().toPlainString());
   }
 
   /** A tick engine over this runtime with the built-in recipes. */

@@ -11,7 +11,7 @@ import dev.maestro.azure.durable.ContinuationReader;
 import dev.maestro.azure.durable.DurableScheduler;
 import dev.maestro.azure.durable.TickActivities;
 import dev.maestro.core.api.ApiRouter;
-import dev.maestro.core.budget.BudgetAlert;
+import dev.maestro.core.budget.BudgetAlerts;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.budget.TenantDailyCap;
@@ -118,7 +118,7 @@ public final class AzureRuntime {
       BudgetLedger budget,
       Clock clock) {
     this.cosmos = cosmos;
-    this.budget = budget == null ? null : new BudgetWatch(budget, AzureRuntime::logAlert, clock);
+    this.budget = budget == null ? null : new BudgetWatch(budget, BudgetAlerts.LOG, clock);
     this.dailyCap =
         this.budget == null
             ? TenantDailyCap.none()
@@ -237,17 +237,6 @@ public final class AzureRuntime {
   /** The tenant policies the API decides with and takes daily caps from. */
   public PolicyStore policies() {
     return policies;
-  }
-
-  private static void logAlert(BudgetAlert alert) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "budget alert: tenant {0} reached {1} % of its daily cap on {2} (${3} of ${4})",
-        alert.tenant().value(),
-        alert.thresholdPercent(),
-        alert.day(),
-        alert.spentUsd().toPlainString(),
-        alert.capUsd().toPlainString());
   }
 
   /**

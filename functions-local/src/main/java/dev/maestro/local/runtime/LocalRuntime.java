@@ -1,5 +1,6 @@
 package dev.maestro.local.runtime;
 
+import dev.maestro.core.budget.BudgetAlerts;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.lifecycle.ContinuationService;
@@ -77,20 +78,7 @@ public final class LocalRuntime implements AutoCloseable {
     this.budgets =
         new BudgetWatch(
             store.budgets(config.clock(), BUDGET_RESERVATION_TTL),
-            alert ->
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "budget alert: tenant "
-                        + alert.tenant()
-                        + " reached "
-                        + alert.thresholdPercent()
-                        + "% of its daily cap on "
-                        + alert.day()
-                        + " ($"
-                        + alert.spentUsd().toPlainString()
-                        + " of $"
-                        + alert.capUsd().toPlainString()
-                        + ")"),
+            BudgetAlerts.LOG,
             config.clock());
     this.dispatcher =
         new WakeDispatcher(

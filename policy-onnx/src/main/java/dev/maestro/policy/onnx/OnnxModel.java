@@ -47,43 +47,7 @@ public final class OnnxModel implements LearnedModel, AutoCloseable {
    */
   public static OnnxModel load(byte[] bytes, int features, String name) {
     Objects.requireNonNull(bytes, "bytes");
-    return onLargeStack(() -> create(bytes, features, name), name);
-  }
-
-  /**
-   * ONNX Runtime's initialisation and session creation overflow a default-sized Java thread stack
-   * (1 MB; the JVM dies with a native crash, not an exception), so both run on a thread of their
-   * own with {@link #LOAD_STACK_BYTES}. Scoring needs no more than any thread has.
-   */
-  static final long LOAD_STACK_BYTES = 16L << 20;
-
-  private static OnnxModel onLargeStack(java.util.function.Supplier<OnnxModel> load, String name) {
-    var result = new java.util.concurrent.atomic.AtomicReference<OnnxModel>();
-    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-    Thread loader =
-        new Thread(
-            null,
-            () -> {
-              try {
-                result.set(load.get());
-              } catch (Throwable t) {
-                failure.set(t);
-              }
-            },
-            "onnx-load",
-            LOAD_STACK_BYTES);
-    loader.start();
-    try {
-      loader.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(name + ": interrupted while loading the model", e);
-    }
-    Throwable t = failure.get();
-    if (t instanceof RuntimeException r) throw r;
-    if (t instanceof Error err) throw err;
-    if (t != null) throw new IllegalStateException(name + ": loading failed", t);
-    return result.get();
+    return LargeStack.call(() -> create(bytes, features, name), name);
   }
 
   private static OnnxModel create(byte[] bytes, int features, String name) {
