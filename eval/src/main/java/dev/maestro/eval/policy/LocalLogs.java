@@ -61,13 +61,6 @@ public final class LocalLogs {
 
   /** Every event of {@code ref}, in order. */
   public static List<EventEnvelope> events(EventLog log, ContinuationRef ref) {
-    var all = new ArrayList<EventEnvelope>();
-    long after = 0;
-    while (true) {
-      List<EventEnvelope> page = log.read(ref.tenant(), ref.id(), after, EventLog.CATCH_UP_PAGE);
-      all.addAll(page);
-      if (page.size() < EventLog.CATCH_UP_PAGE) return all;
-      after = page.get(page.size() - 1).sequence();
-    }
+    return EventLog.readAfter(log, ref.tenant(), ref.id(), 0);
   }
 }

@@ -5,6 +5,7 @@ import dev.maestro.core.continuation.ContinuationFold;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -76,6 +77,21 @@ public interface EventLog {
           log.read(state.tenant(), state.id(), state.lastSequence(), CATCH_UP_PAGE);
       state = ContinuationFold.foldOnto(state, page);
       if (page.size() < CATCH_UP_PAGE) return state;
+    }
+  }
+
+  /**
+   * Every event of {@code tenant}'s continuation {@code id} after {@code afterSequence}, in pages.
+   */
+  static List<EventEnvelope> readAfter(
+      EventLog log, TenantId tenant, ContinuationId id, long afterSequence) {
+    var all = new ArrayList<EventEnvelope>();
+    long after = afterSequence;
+    while (true) {
+      List<EventEnvelope> page = log.read(tenant, id, after, CATCH_UP_PAGE);
+      all.addAll(page);
+      if (page.size() < CATCH_UP_PAGE) return all;
+      after = page.get(page.size() - 1).sequence();
     }
   }
 }
