@@ -143,25 +143,15 @@ public final class LocalInvoke {
   }
 
   private <I> int run(String function, Target<I> target, Path eventFile) {
-    I input;
-    try {
-      JsonFiles.Loaded loaded = JsonFiles.load(eventFile, "event");
-      input = target.parser().parse(new Event(loaded.text(), loaded.tree()));
-    } catch (JsonFiles.InvalidFileException e) {
-      err.println("maestro invoke aws " + function + ": " + e.getMessage());
-      return USAGE;
-    } catch (IllegalArgumentException e) {
-      err.println(
-          "maestro invoke aws "
-              + function
-              + ": event file "
-              + eventFile
-              + " is not "
-              + target.input()
-              + ": "
-              + e.getMessage());
-      return USAGE;
-    }
+    I input =
+        JsonFiles.input(
+            eventFile,
+            "event",
+            target.input(),
+            loaded -> target.parser().parse(new Event(loaded.text(), loaded.tree())),
+            "maestro invoke aws " + function,
+            err);
+    if (input == null) return USAGE;
     try (LocalStore opened = openStore()) {
       var tables = new DynamoTables(settings.tablePrefix());
       DynamoSchema.createIfMissing(opened.client(), tables);

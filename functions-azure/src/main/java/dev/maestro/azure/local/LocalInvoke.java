@@ -33,7 +33,6 @@ import dev.maestro.core.time.JumpingClock;
 import dev.maestro.core.wake.Wake;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,24 +198,15 @@ public final class LocalInvoke {
   }
 
   private <I> int run(String function, Target<I> target, Path payloadFile) {
-    I input;
-    try {
-      input = target.parser().parse(JsonFiles.load(payloadFile, "payload").tree(), settings);
-    } catch (JsonFiles.InvalidFileException e) {
-      err.println("maestro invoke azure " + function + ": " + e.getMessage());
-      return USAGE;
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      err.println(
-          "maestro invoke azure "
-              + function
-              + ": payload file "
-              + payloadFile
-              + " is not "
-              + target.input()
-              + ": "
-              + e.getMessage());
-      return USAGE;
-    }
+    I input =
+        JsonFiles.input(
+            payloadFile,
+            "payload",
+            target.input(),
+            loaded -> target.parser().parse(loaded.tree(), settings),
+            "maestro invoke azure " + function,
+            err);
+    if (input == null) return USAGE;
     try (LocalStore opened = store.open()) {
       err.println("maestro invoke azure " + function + ": " + opened.description());
       var clock = new JumpingClock();
@@ -238,8 +228,6 @@ public final class LocalInvoke {
       return FAILED;
     }
   }
-
-  /** A Jackson error in one line: the problem, the field path, the line and column. */
 
   /** {@code tree} as {@code type}, read as strictly as the functions read their input. */
   private static <T> T strict(JsonNode tree, Class<T> type) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * JSON files given on a command line (the event and payload files of {@code maestro invoke}) and
@@ -74,5 +75,31 @@ public final class JsonFiles {
     error.put("errorMessage", String.valueOf(e.getMessage()));
     error.put("errorType", e.getClass().getName());
     return error;
+  }
+
+  /**
+   * The input a command reads from {@code file}: the file loaded as one JSON document and turned
+   * into the input by {@code parse}, which throws {@link IllegalArgumentException} (or {@link
+   * UncheckedIOException}) saying why the document is not {@code expected}. On any failure the
+   * reason is printed on {@code err} after {@code command} and null is returned: a usage error.
+   *
+   * @param what what the file is, for messages ({@code event}, {@code payload})
+   */
+  public static <I> I input(
+      Path file,
+      String what,
+      String expected,
+      Function<Loaded, I> parse,
+      String command,
+      PrintStream err) {
+    try {
+      return parse.apply(load(file, what));
+    } catch (InvalidFileException e) {
+      err.println(command + ": " + e.getMessage());
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println(
+          command + ": " + what + " file " + file + " is not " + expected + ": " + e.getMessage());
+    }
+    return null;
   }
 }
