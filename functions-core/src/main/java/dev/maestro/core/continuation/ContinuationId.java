@@ -42,6 +42,15 @@ public record ContinuationId(String value) implements Comparable<ContinuationId>
     return new ContinuationId(new UUID(msb, lsb).toString());
   }
 
+  /**
+   * The W3C trace id of this continuation's trace: its 128 bits as 32 lower-case hex digits. Every
+   * tick of a continuation, on any runtime and cloud, writes its events under this one trace, so a
+   * continuation is one trace however long it lives.
+   */
+  public String traceId() {
+    return value.replace("-", "");
+  }
+
   @JsonValue
   @Override
   public String value() {

@@ -108,7 +108,7 @@ public final class ContinuationService {
             0,
             1,
             now,
-            traceId(),
+            id.traceId(),
             spanId(),
             Runtime.MAESTRO,
             spawn,
@@ -201,10 +201,6 @@ public final class ContinuationService {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private String traceId() {
-    return randomHex(16);
   }
 
   private String spanId() {

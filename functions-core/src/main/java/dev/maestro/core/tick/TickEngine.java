@@ -107,7 +107,7 @@ public final class TickEngine {
       return new TickOutcome.Ignored("no such continuation");
     }
     try {
-      Tick tick = open(ref, snapshot.get(), lease.generation(), newTraceId());
+      Tick tick = open(ref, snapshot.get(), lease.generation(), ref.id().traceId());
       return switch (plan(tick, wake)) {
         case Plan.Finished f -> f.outcome();
         case Plan.Run run -> {
@@ -150,7 +150,7 @@ public final class TickEngine {
     }
     boolean keepLease = false;
     try {
-      Tick tick = open(ref, snapshot.get(), lease.generation(), newTraceId());
+      Tick tick = open(ref, snapshot.get(), lease.generation(), ref.id().traceId());
       return switch (plan(tick, wake)) {
         case Plan.Finished f -> new ClaimResult.Done(f.outcome());
         case Plan.Run run -> {
@@ -457,12 +457,6 @@ public final class TickEngine {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private String newTraceId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 
   private String newSpanId() {
