@@ -67,6 +67,35 @@ public record TierRouting(
     return new TierRouting(defaults, all);
   }
 
+  /**
+   * These routes with {@code lastResort} appended to every tier's list (default and tenant tables)
+   * that does not already end with it: with {@link LocalProvider}'s route, every tier still answers
+   * when no cloud or keyed provider is configured, and the {@code model_call} events say which
+   * providers were skipped.
+   */
+  public TierRouting withLastResort(Route lastResort) {
+    Objects.requireNonNull(lastResort, "lastResort");
+    return new TierRouting(
+        appended(defaults, lastResort),
+        tenants.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> appended(e.getValue(), lastResort))));
+  }
+
+  private static Map<String, List<Route>> appended(Map<String, List<Route>> table, Route last) {
+    var out = new HashMap<String, List<Route>>();
+    table.forEach(
+        (tier, routes) -> {
+          if (!routes.isEmpty() && routes.get(routes.size() - 1).equals(last)) {
+            out.put(tier, routes);
+          } else {
+            var extended = new java.util.ArrayList<>(routes);
+            extended.add(last);
+            out.put(tier, extended);
+          }
+        });
+    return out;
+  }
+
   /** The routes for {@code tier} under {@code tenant}, in failover order; empty if none. */
   public List<Route> routes(TenantId tenant, String tier) {
     List<Route> own = tenants.getOrDefault(tenant, Map.of()).get(tier);
