@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.api.DecisionInputJson;
-import dev.maestro.core.budget.Budget;
 import dev.maestro.core.budget.PriceTable;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.Status;
@@ -192,7 +191,14 @@ public final class EvidenceBriefRecipe implements Recipe {
     String subQuestion = state.path("subQuestions").path(index).asText();
     int perAnswer =
         context.continuation().goalFrame().parameters().path("sourcesPerAnswer").asInt(6);
-    List<Source> sources = bearingOn(subQuestion, fieldSources(state), perAnswer);
+    // A later sub-question is answered from evidence no earlier section used, when the field has
+    // at least two such items bearing on it; otherwise from every item that bears on it.
+    List<Source> all = fieldSources(state);
+    Set<String> cited = citedSoFar(state);
+    List<Source> fresh =
+        bearingOn(
+            subQuestion, all.stream().filter(s -> !cited.contains(s.id())).toList(), perAnswer);
+    List<Source> sources = fresh.size() >= 2 ? fresh : bearingOn(subQuestion, all, perAnswer);
     ObjectNode section = NODES.objectNode().put("question", subQuestion);
     ArrayNode claims = section.putArray("claims");
     if (!sources.isEmpty()) {
@@ -209,7 +215,7 @@ public final class EvidenceBriefRecipe implements Recipe {
               MAX_ANSWER_TOKENS);
       if (call.stop() != null) return call.stop();
       Citations.Parsed parsed = Citations.parse(call.text(), ids(sources));
-      parsed.claims().forEach(claim -> claims.add(Json.toTree(claim)));
+      distinct(parsed.claims()).forEach(claim -> claims.add(Json.toTree(claim)));
       state.put("dropped", state.path("dropped").asInt() + parsed.dropped());
       section.put("answeredBy", call.tier());
     }
@@ -264,7 +270,7 @@ public final class EvidenceBriefRecipe implements Recipe {
       }
     }
     ArrayNode summaryNode = state.putArray("summary");
-    summary.forEach(claim -> summaryNode.add(Json.toTree(claim)));
+    distinct(summary).forEach(claim -> summaryNode.add(Json.toTree(claim)));
     EvidenceBrief brief = brief(context, state, null);
     boolean approval =
         context.continuation().goalFrame().parameters().path("approval").asBoolean(true);
@@ -327,14 +333,13 @@ public final class EvidenceBriefRecipe implements Recipe {
     cited.values().removeIf(Objects::isNull);
     var redirects = new ArrayList<String>();
     state.path("redirects").forEach(r -> redirects.add(r.asText()));
-    Budget budget = context.continuation().budget();
     var cost =
         new EvidenceBrief.Cost(
-            budget.spent().usd(),
+            new BigDecimal(state.path("spentUsd").asText("0")),
             new BigDecimal(state.path("listPriceUsd").asText("0")),
             state.path("modelCalls").asInt(),
-            budget.spent().tokensIn(),
-            budget.spent().tokensOut());
+            state.path("tokensIn").asLong(),
+            state.path("tokensOut").asLong());
     return new EvidenceBrief(
         context.continuation().goalFrame().objective(),
         state.path("planOrigin").asText("template"),
@@ -364,7 +369,7 @@ public final class EvidenceBriefRecipe implements Recipe {
     long contextTokens = (system.length() + user.length()) / 4;
     Tier base = policy.document().tiers().of(kind);
     DecisionInput input =
-        DecisionInput.builder(c.tenant(), context.now(), budgetSoFar(c, state))
+        DecisionInput.builder(c.tenant(), context.now(), c.budget())
             .status(Status.RUNNING)
             .estimatedStepUsd(listPrice(c, base.wire(), contextTokens, maxTokens))
             .stepKind(kind)
@@ -416,6 +421,8 @@ public final class EvidenceBriefRecipe implements Recipe {
     context.emit(metered.modelCall());
     context.emit(metered.charge());
     state.put("modelCalls", state.path("modelCalls").asInt() + 1);
+    state.put("tokensIn", state.path("tokensIn").asLong() + response.tokensIn());
+    state.put("tokensOut", state.path("tokensOut").asLong() + response.tokensOut());
     BigDecimal list =
         new BigDecimal(state.path("listPriceUsd").asText("0"))
             .add(listPrice(c, tier, response.tokensIn(), response.tokensOut()));
@@ -426,11 +433,6 @@ public final class EvidenceBriefRecipe implements Recipe {
             .add(metered.charge().usd())
             .toPlainString());
     return new Call(response.text(), tier, null);
-  }
-
-  /** The continuation's budget with this step's earlier calls charged (they are not folded yet). */
-  private static Budget budgetSoFar(Continuation c, ObjectNode state) {
-    return c.budget();
   }
 
   /**
@@ -466,6 +468,17 @@ public final class EvidenceBriefRecipe implements Recipe {
       out.add(new Source(item.path("id").asText(), item.path("text").asText(), provenance));
     }
     return out;
+  }
+
+  /** The ids of the field items the sections written so far cite. */
+  private static Set<String> citedSoFar(ObjectNode state) {
+    var cited = new java.util.HashSet<String>();
+    for (JsonNode section : state.path("sections")) {
+      for (JsonNode claim : section.path("claims")) {
+        claim.path("citations").forEach(id -> cited.add(id.asText()));
+      }
+    }
+    return cited;
   }
 
   /**
@@ -535,6 +548,12 @@ public final class EvidenceBriefRecipe implements Recipe {
       if (w.length() > 2 && !STOP.contains(w)) out.add(w);
     }
     return out;
+  }
+
+  /** {@code claims} without repeats of an earlier claim's text (the first one is kept). */
+  private static List<Claim> distinct(List<Claim> claims) {
+    var seen = new java.util.HashSet<String>();
+    return claims.stream().filter(c -> seen.add(c.text())).toList();
   }
 
   private static List<String> ids(List<Source> sources) {
