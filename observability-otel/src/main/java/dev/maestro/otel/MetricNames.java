@@ -26,6 +26,12 @@ public final class MetricNames {
   /** Counter: {@code error} events appended, by {@code code} and {@code fatal}. */
   public static final String ERRORS = "maestro.errors";
 
+  /**
+   * Histogram: the tick engine's own {@code metric("tick", 1, {status})} report, one per finished
+   * tick (its count is the tick rate by status).
+   */
+  public static final String TICKS = "maestro.tick";
+
   /** Prefix of the histograms that carry what is reported through {@code metric(name, ...)}. */
   public static final String REPORTED_PREFIX = "maestro.";
 
