@@ -15,6 +15,8 @@ import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.tick.TickEngine;
+import dev.maestro.otel.OtelObservability;
+import dev.maestro.otel.SpawnSpans;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,6 +43,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li>{@code MAESTRO_DYNAMODB_ENDPOINT}: an endpoint override (DynamoDB Local).
  *   <li>{@code MAESTRO_LEASE_TTL} (ISO-8601, default {@code PT2M}): how long a tick's lease lasts;
  *       longer than the tick functions' timeout.
+ *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} and the other standard {@code OTEL_*} variables
+ *       (observability-otel's {@code OtlpSettings}): when set, every tick engine made here also
+ *       reports its events as spans and metrics over OTLP/HTTP (service {@code maestro-aws}), each
+ *       tick's spans and metrics flushed before the invocation returns. Unset: nothing is built.
  * </ul>
  *
  * The AWS SDK reads the region and credentials from the Lambda environment as usual.
@@ -67,6 +73,7 @@ public final class AwsRuntime {
   private final PolicyStore policies = InMemoryPolicyStore.fromEnvironment(System.getenv());
   private final BudgetLedger budget;
   private final TenantDailyCap dailyCap;
+  private final Observability observability;
 
   /**
    * @param schedulerFor the scheduler to use given the timer ledger (the ledger itself when timers
@@ -79,6 +86,22 @@ public final class AwsRuntime {
       Clock clock,
       String holder,
       Duration leaseTtl) {
+    this(client, tables, schedulerFor, clock, holder, leaseTtl, Map.of());
+  }
+
+  /**
+   * As above, exporting spans and metrics over OTLP when {@code otelEnv} names an endpoint.
+   *
+   * @param otelEnv the standard {@code OTEL_*} variables (an empty map: no export)
+   */
+  public AwsRuntime(
+      DynamoDbClient client,
+      DynamoTables tables,
+      Function<TimerQueue, Scheduler> schedulerFor,
+      Clock clock,
+      String holder,
+      Duration leaseTtl,
+      Map<String, String> otelEnv) {
     this.client = Objects.requireNonNull(client, "client");
     this.tables = Objects.requireNonNull(tables, "tables");
     this.dynamo = new DynamoSubstrate(client, tables);
@@ -99,6 +122,11 @@ public final class AwsRuntime {
             clock);
     this.dailyCap =
         TenantDailyCap.of(budget, clock, tenant -> policies.policyFor(tenant).dailyLimits());
+    this.observability =
+        OtelObservability.fromEnvironment(
+                "aws", otelEnv, SpawnSpans.fromLog(substrate.events()), true)
+            .<Observability>map(o -> o)
+            .orElse(Observability.NONE);
   }
 
   /** The container's runtime, built on first use from the process environment. */
@@ -128,7 +156,8 @@ public final class AwsRuntime {
         AwsSchedulers.fromEnvironment(env),
         Clock.systemUTC(),
         holder,
-        ttl);
+        ttl,
+        env);
   }
 
   /** {@code name} from the process environment; an error naming it when unset. */
@@ -197,9 +226,26 @@ public final class AwsRuntime {
     return dailyCap;
   }
 
-  /** A tick engine over this runtime with the built-in recipes. */
-  public TickEngine tickEngine(Observability observability) {
+  /**
+   * Where this runtime reports events and metrics: OpenTelemetry when configured, else {@link
+   * Observability#NONE}. A continuation service made here should report its spawns to it.
+   */
+  public Observability observability() {
+    return observability;
+  }
+
+  /**
+   * A tick engine over this runtime with the built-in recipes, reporting to {@code extra} and to
+   * {@link #observability()}.
+   */
+  public TickEngine tickEngine(Observability extra) {
     return new TickEngine(
-        substrate, Recipes.builtIn(), clock, holder, leaseTtl, observability, new SecureRandom());
+        substrate,
+        Recipes.builtIn(),
+        clock,
+        holder,
+        leaseTtl,
+        extra.andThen(observability),
+        new SecureRandom());
   }
 }

@@ -29,6 +29,8 @@ import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.tick.TickEngine;
+import dev.maestro.otel.OtelObservability;
+import dev.maestro.otel.SpawnSpans;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +81,7 @@ public final class AzureRuntime {
   private final ShadowKernel shadow = LearnedPolicySource.shadowKernel(System.getenv());
   private final FieldService fields;
   private final String holder = "azure:" + UUID.randomUUID();
+  private final Observability observability;
 
   /**
    * A runtime over {@code cosmos}. Its own scheduler is the timer ledger alone: what the tick
@@ -86,12 +89,22 @@ public final class AzureRuntime {
    * that must reach an orchestration use {@link #router(DurableTaskClient)}.
    */
   public AzureRuntime(CosmosSubstrate cosmos, Clock clock) {
+    this(cosmos, clock, Map.of());
+  }
+
+  /**
+   * As above, exporting spans and metrics over OTLP when {@code otelEnv} names an endpoint (the
+   * standard {@code OTEL_*} variables; service {@code maestro-azure}): the tick activity's events
+   * and the API's spawns, each tick flushed before its activity returns.
+   */
+  public AzureRuntime(CosmosSubstrate cosmos, Clock clock, Map<String, String> otelEnv) {
     this(
         cosmos,
         cosmos.substrate(),
         cosmos.timers(),
         new CosmosBudgetLedger(cosmos.client(), cosmos.containers(), clock, RESERVATION_TTL),
-        clock);
+        clock,
+        otelEnv);
   }
 
   /**
@@ -100,7 +113,7 @@ public final class AzureRuntime {
    * scheduler by requests.
    */
   public AzureRuntime(Substrate substrate, TimerQueue ledger, Clock clock) {
-    this(null, substrate, ledger, null, clock);
+    this(null, substrate, ledger, null, clock, Map.of());
   }
 
   /**
@@ -108,7 +121,7 @@ public final class AzureRuntime {
    * {@code budget} (alerts logged through a {@link BudgetWatch}).
    */
   public AzureRuntime(Substrate substrate, TimerQueue ledger, BudgetLedger budget, Clock clock) {
-    this(null, substrate, ledger, Objects.requireNonNull(budget, "budget"), clock);
+    this(null, substrate, ledger, Objects.requireNonNull(budget, "budget"), clock, Map.of());
   }
 
   private AzureRuntime(
@@ -116,7 +129,8 @@ public final class AzureRuntime {
       Substrate substrate,
       TimerQueue ledger,
       BudgetLedger budget,
-      Clock clock) {
+      Clock clock,
+      Map<String, String> otelEnv) {
     this.cosmos = cosmos;
     this.budget = budget == null ? null : new BudgetWatch(budget, BudgetAlerts.LOG, clock);
     this.dailyCap =
@@ -129,6 +143,11 @@ public final class AzureRuntime {
         new Substrate(
             substrate.continuations(), substrate.events(), ledger, substrate.idempotency());
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.observability =
+        OtelObservability.fromEnvironment(
+                "azure", otelEnv, SpawnSpans.fromLog(this.substrate.events()), true)
+            .<Observability>map(o -> o)
+            .orElse(Observability.NONE);
     this.engine =
         new TickEngine(
             this.substrate,
@@ -136,7 +155,7 @@ public final class AzureRuntime {
             this.clock,
             holder,
             LEASE_TTL,
-            Observability.NONE,
+            observability,
             random);
     this.activities =
         new TickActivities(() -> engine, ContinuationReader.of(this.substrate), this.clock);
@@ -168,6 +187,8 @@ public final class AzureRuntime {
    *   <li>{@code MAESTRO_COSMOS_DATABASE} (default {@code maestro}), {@code
    *       MAESTRO_CONTAINER_PREFIX} (default empty): where the containers are.
    *   <li>{@code MAESTRO_TENANT_CLAIM}: see {@link EasyAuthIdentity}.
+   *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} and the other standard {@code OTEL_*} variables:
+   *       spans and metrics over OTLP/HTTP (observability-otel); unset, nothing is exported.
    * </ul>
    */
   static AzureRuntime fromEnvironment(Map<String, String> env) {
@@ -182,7 +203,7 @@ public final class AzureRuntime {
         new CosmosContainers(
             env.getOrDefault("MAESTRO_COSMOS_DATABASE", "maestro"),
             env.getOrDefault("MAESTRO_CONTAINER_PREFIX", ""));
-    return new AzureRuntime(new CosmosSubstrate(client, containers), Clock.systemUTC());
+    return new AzureRuntime(new CosmosSubstrate(client, containers), Clock.systemUTC(), env);
   }
 
   private static String required(Map<String, String> env, String name, String what) {
@@ -219,7 +240,7 @@ public final class AzureRuntime {
     var withDurable =
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
-    var service = new ContinuationService(withDurable, clock, random);
+    var service = new ContinuationService(withDurable, clock, random, observability);
     return new ApiRouter(
         service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow, fields);
   }
@@ -246,6 +267,11 @@ public final class AzureRuntime {
    */
   public DurableScheduler scheduler(DurableTaskClient client) {
     return new DurableScheduler(ledger, client, clock);
+  }
+
+  /** Where this runtime reports events and metrics: OpenTelemetry when configured, else none. */
+  public Observability observability() {
+    return observability;
   }
 
   /** The runtime's clock. */

@@ -7,7 +7,9 @@ import dev.maestro.core.continuation.Status;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventChain;
 import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.substrate.Observability;
 import dev.maestro.local.runtime.LocalConfig;
+import dev.maestro.otel.OtlpSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,12 +58,27 @@ final class DemoCommand implements Callable<Integer> {
       description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Export the demo's spans and metrics over OTLP/HTTP to this collector (default:"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT; unset: no export).")
+  String otlpEndpoint;
+
   @Override
   public Integer call() throws Exception {
     if (!TenantOption.isValid(tenant)) return 2;
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("maestro-demo-");
     var config = LocalConfig.defaults(dir);
-    try (LocalStack stack = LocalStack.start(config, "127.0.0.1", 0)) {
+    try (LocalStack stack =
+        LocalStack.start(
+            config,
+            "127.0.0.1",
+            0,
+            Observability.NONE,
+            null,
+            OtlpSettings.withEndpoint(System.getenv(), otlpEndpoint))) {
       System.out.println(
           "Maestro demo: embedded runtime at " + stack.baseUrl() + " (data: " + dir + ")");
       var client =

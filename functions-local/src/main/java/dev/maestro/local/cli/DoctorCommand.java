@@ -54,12 +54,34 @@ final class DoctorCommand implements Callable<Integer> {
     checks.add(openMp());
     checks.add(env("AWS", "AWS_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"));
     checks.add(env("Azure", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_SUBSCRIPTION_ID"));
+    checks.add(tracing(System.getenv()));
     for (Check c : checks) {
       System.out.printf("[%-4s] %-22s %s%n", c.level(), c.name(), c.detail());
     }
     long failed = checks.stream().filter(c -> c.level() == Level.FAIL).count();
     System.out.println(failed == 0 ? "Ready." : failed + " check(s) failed.");
     return failed == 0 ? 0 : 1;
+  }
+
+  /** Whether spans and metrics are exported, and where (the standard {@code OTEL_*} variables). */
+  static Check tracing(java.util.Map<String, String> env) {
+    try {
+      return dev.maestro.otel.OtlpSettings.fromEnvironment("local", env)
+          .map(
+              s ->
+                  new Check(
+                      Level.OK,
+                      "tracing",
+                      "OTLP/HTTP to " + s.tracesEndpoint() + " as " + s.serviceName()))
+          .orElseGet(
+              () ->
+                  new Check(
+                      Level.OK,
+                      "tracing",
+                      "off (set OTEL_EXPORTER_OTLP_ENDPOINT or serve --otlp-endpoint to export)"));
+    } catch (IllegalStateException e) {
+      return new Check(Level.WARN, "tracing", e.getMessage());
+    }
   }
 
   private static Check jdk() {

@@ -4,6 +4,7 @@ import dev.maestro.core.api.ApiRouter;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.tick.Recipes;
 import dev.maestro.local.policy.LocalLearnedPolicy;
@@ -11,15 +12,23 @@ import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.local.runtime.LocalRuntime;
 import dev.maestro.local.server.HttpApiServer;
 import dev.maestro.local.server.LocalJwtIssuer;
+import dev.maestro.otel.OtelObservability;
+import dev.maestro.otel.SpawnSpans;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The runtime, the dev token issuer, the context field and the HTTP API, started and stopped
  * together. The field recalls from the event log always, and from every channel a {@link
  * dev.maestro.core.field.FieldSource} on the class path opens under the data directory (with {@code
- * field-lucene} there and {@code maestro ingest} run before, the semantic index).
+ * field-lucene} there and {@code maestro ingest} run before, the semantic index). With an OTLP
+ * endpoint configured ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, see {@link
+ * dev.maestro.otel.OtlpSettings}), every appended event is also reported as spans and metrics by an
+ * {@link OtelObservability}, after the given observability.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -30,13 +39,19 @@ final class LocalStack implements AutoCloseable {
   final LocalJwtIssuer issuer;
   final HttpApiServer server;
   final FieldServices fields;
+  final Optional<OtelObservability> otel;
 
   private LocalStack(
-      LocalRuntime runtime, LocalJwtIssuer issuer, HttpApiServer server, FieldServices fields) {
+      LocalRuntime runtime,
+      LocalJwtIssuer issuer,
+      HttpApiServer server,
+      FieldServices fields,
+      Optional<OtelObservability> otel) {
     this.runtime = runtime;
     this.issuer = issuer;
     this.server = server;
     this.fields = fields;
+    this.otel = otel;
   }
 
   static LocalStack start(LocalConfig config, String host, int port) {
@@ -58,12 +73,61 @@ final class LocalStack implements AutoCloseable {
    */
   static LocalStack start(
       LocalConfig config, String host, int port, Observability observability, Path policiesDir) {
+    return start(config, host, port, observability, policiesDir, Map.of());
+  }
+
+  /**
+   * As above, exporting spans and metrics over OTLP when {@code otelEnv} names an endpoint (the
+   * standard {@code OTEL_*} variables); otherwise exactly as above.
+   *
+   * @throws IllegalStateException naming a malformed {@code OTEL_*} variable; nothing starts
+   */
+  static LocalStack start(
+      LocalConfig config,
+      String host,
+      int port,
+      Observability observability,
+      Path policiesDir,
+      Map<String, String> otelEnv) {
+    // Tick spans find their spawn span in the log once the runtime (and its log) exists.
+    var log = new AtomicReference<EventLog>();
+    SpawnSpans fromLog =
+        (tenant, id) ->
+            log.get() == null ? Optional.empty() : SpawnSpans.fromLog(log.get()).spanId(tenant, id);
+    Optional<OtelObservability> otel =
+        OtelObservability.fromEnvironment("local", otelEnv, fromLog, false);
+    try {
+      LocalStack stack =
+          start(
+              config,
+              host,
+              port,
+              otel.map(observability::andThen).orElse(observability),
+              policiesDir,
+              otel,
+              log);
+      return stack;
+    } catch (RuntimeException e) {
+      otel.ifPresent(OtelObservability::close);
+      throw e;
+    }
+  }
+
+  private static LocalStack start(
+      LocalConfig config,
+      String host,
+      int port,
+      Observability observability,
+      Path policiesDir,
+      Optional<OtelObservability> otel,
+      AtomicReference<EventLog> log) {
     Path dir = policiesDir != null ? policiesDir : config.dataDir().resolve(POLICIES);
     InMemoryPolicyStore policies =
         policiesDir != null || Files.isDirectory(dir)
             ? InMemoryPolicyStore.fromDirectory(dir)
             : new InMemoryPolicyStore();
     LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
+    log.set(runtime.substrate().events());
     FieldServices fields = null;
     try {
       fields =
@@ -82,7 +146,7 @@ final class LocalStack implements AutoCloseable {
               LocalLearnedPolicy.shadowKernel(config.dataDir()),
               fields);
       HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
-      return new LocalStack(runtime, issuer, server, fields);
+      return new LocalStack(runtime, issuer, server, fields, otel);
     } catch (RuntimeException e) {
       if (fields != null) fields.close();
       runtime.close();
@@ -95,13 +159,14 @@ final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Stops the server, then the field's channels, then the runtime. Idempotent (the shutdown hook
-   * and the caller both close).
+   * Stops the server, then the field's channels, then the runtime, then flushes and stops the OTLP
+   * export. Idempotent (the shutdown hook and the caller both close).
    */
   @Override
   public synchronized void close() {
     server.close();
     fields.close();
     runtime.close();
+    otel.ifPresent(OtelObservability::close);
   }
 }

@@ -2,6 +2,7 @@ package dev.maestro.local.cli;
 
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.local.runtime.LocalConfig;
+import dev.maestro.otel.OtlpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +62,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " default).")
   Path policies;
 
+  @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Export spans and metrics over OTLP/HTTP to this collector, e.g. http://localhost:4318"
+              + " (default: OTEL_EXPORTER_OTLP_ENDPOINT; unset: no export).")
+  String otlpEndpoint;
+
   @Override
   public Integer call() throws InterruptedException {
     var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
@@ -68,8 +77,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     LocalStack started;
     try {
       started =
-          LocalStack.start(config, host, port, quiet ? Observability.NONE : EVENT_LINES, policies);
-    } catch (IllegalArgumentException e) {
+          LocalStack.start(
+              config,
+              host,
+              port,
+              quiet ? Observability.NONE : EVENT_LINES,
+              policies,
+              OtlpSettings.withEndpoint(System.getenv(), otlpEndpoint));
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println(e.getMessage());
       return 2;
     }
@@ -85,6 +100,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       System.out.println(
           "Maestro API listening on " + stack.baseUrl() + " (data: " + config.dataDir() + ")");
       System.out.println("OpenAPI: " + stack.baseUrl() + "/openapi.json");
+      if (stack.otel.isPresent()) {
+        System.out.println(
+            "Tracing: OTLP to "
+                + OtlpSettings.fromEnvironment(
+                        "local", OtlpSettings.withEndpoint(System.getenv(), otlpEndpoint))
+                    .map(s -> s.tracesEndpoint().toString())
+                    .orElse("?"));
+      }
       System.out.println("A dev token: maestro token --tenant <tenant>" + dataHint());
       System.out.flush();
       stop.await();
