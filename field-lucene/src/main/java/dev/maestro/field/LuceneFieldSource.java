@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.DirectoryReader;
@@ -19,8 +20,10 @@ import org.apache.lucene.store.FSDirectory;
  * index there (or {@value #SWITCH_SETTING}{@code =off}) means no channel.
  *
  * <p>Read-only means no write lock: {@code maestro ingest} can run against the same directory while
- * {@code maestro serve} is up, but the server keeps searching the commit it opened until it is
- * restarted.
+ * {@code maestro serve} is up, and the server switches to each commit it makes without a restart:
+ * the index checks for a newer commit at most every {@value #REOPEN_SETTING} milliseconds (default
+ * 1000) when it is searched, and the channel's corpus version (and so the field cache's key)
+ * follows.
  */
 public final class LuceneFieldSource implements FieldSource {
 
@@ -32,6 +35,12 @@ public final class LuceneFieldSource implements FieldSource {
 
   /** The setting that turns the semantic channel off ({@code off}). */
   public static final String SWITCH_SETTING = "MAESTRO_FIELD_SEMANTIC";
+
+  /**
+   * The setting naming how often, at most, the index checks for a newer commit, in milliseconds
+   * ({@code 0}: on every search). Default 1000.
+   */
+  public static final String REOPEN_SETTING = "MAESTRO_FIELD_REOPEN_MS";
 
   /** Found by {@link java.util.ServiceLoader}. */
   public LuceneFieldSource() {}
@@ -49,11 +58,27 @@ public final class LuceneFieldSource implements FieldSource {
     if (dir == null || !hasIndex(dir)) return List.of();
     MiniLmEmbedder embedder = MiniLmEmbedder.load();
     try {
-      return List.of(new IndexRecallChannel(FieldIndex.openReadOnly(dir, embedder), true));
+      return List.of(
+          new IndexRecallChannel(
+              FieldIndex.openReadOnly(dir, embedder, reopenInterval(settings)), true));
     } catch (RuntimeException e) {
       embedder.close();
       throw e;
     }
+  }
+
+  /** {@value #REOPEN_SETTING} as a duration; a value that is not a whole number >= 0 is refused. */
+  static Duration reopenInterval(Map<String, String> settings) {
+    String v = settings.get(REOPEN_SETTING);
+    if (v == null || v.isBlank()) return FieldIndex.DEFAULT_REOPEN_INTERVAL;
+    try {
+      long ms = Long.parseLong(v.strip());
+      if (ms >= 0) return Duration.ofMillis(ms);
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        REOPEN_SETTING + " must be a whole number of milliseconds >= 0, was '" + v + "'");
   }
 
   /** Whether {@code dir} holds a committed Lucene index. */
