@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,9 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
@@ -50,7 +53,14 @@ import org.apache.lucene.util.Bits;
  * {@code (document id, content hash)} pairs, so it changes exactly when the indexed content does.
  * If the index was built with another embedder or chunker, every document is re-embedded.
  *
- * <p>Searches are thread-safe; ingest is not meant to run concurrently with itself.
+ * <p>Searches are thread-safe; ingest is not meant to run concurrently with itself. Every search
+ * acquires the current searcher from a {@link SearcherManager} and releases it afterwards, so a
+ * reader replaced by a newer commit is closed only once the last search on it has finished.
+ *
+ * <p><b>Read-only and reopening.</b> An index {@linkplain #openReadOnly opened read-only} (what a
+ * serving runtime does) checks, at most once per reopen interval and only when it is used, whether
+ * another process ({@code maestro ingest}) has committed since; if so it switches to the new commit
+ * without a restart, and {@link #corpusVersion()} follows (so caches keyed on it miss).
  */
 public final class FieldIndex implements AutoCloseable {
 
@@ -72,34 +82,39 @@ public final class FieldIndex implements AutoCloseable {
   private final Analyzer analyzer = new EnglishAnalyzer();
   private final FSDirectory directory;
   private final IndexWriter writer; // null when opened read-only
-  private volatile DirectoryReader reader;
-  private volatile IndexSearcher searcher;
+  private final SearcherManager searchers;
+  private final long reopenNanos; // read-only: the least time between two checks for a new commit
+  private volatile long lastCheck;
   private volatile String corpusVersion;
 
-  private FieldIndex(Path dir, Embedder embedder, Chunker chunker, boolean readOnly)
+  /** How often, at most, a read-only index checks for a newer commit by default. */
+  public static final Duration DEFAULT_REOPEN_INTERVAL = Duration.ofSeconds(1);
+
+  private FieldIndex(
+      Path dir, Embedder embedder, Chunker chunker, boolean readOnly, Duration reopenInterval)
       throws IOException {
     this.embedder = embedder;
     this.chunker = chunker;
+    this.reopenNanos = reopenInterval.toNanos();
     this.directory = FSDirectory.open(dir);
     if (readOnly) {
       this.writer = null;
       try {
-        this.reader = DirectoryReader.open(directory);
-      } catch (IOException e) {
+        this.searchers = new SearcherManager(directory, null);
+      } catch (IOException | RuntimeException e) {
         directory.close();
         throw e;
       }
-      this.searcher = new IndexSearcher(reader);
-      String version = reader.getIndexCommit().getUserData().get(CORPUS_VERSION);
-      this.corpusVersion = version != null ? version : versionOf(new TreeMap<>());
+      this.corpusVersion = committedVersion();
+      this.searchers.addListener(new VersionFollower());
+      this.lastCheck = System.nanoTime();
       return;
     }
     var config = new IndexWriterConfig(analyzer);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setRAMBufferSizeMB(128);
     this.writer = new IndexWriter(directory, config);
-    this.reader = DirectoryReader.open(writer);
-    this.searcher = new IndexSearcher(reader);
+    this.searchers = new SearcherManager(writer, null);
     var data = writer.getLiveCommitData();
     String version = null;
     if (data != null)
@@ -107,16 +122,104 @@ public final class FieldIndex implements AutoCloseable {
     this.corpusVersion = version != null ? version : versionOf(new TreeMap<>());
   }
 
+  /** Read-only: after a reopen onto a new commit, the corpus version is that commit's. */
+  private final class VersionFollower implements ReferenceManager.RefreshListener {
+    @Override
+    public void beforeRefresh() {}
+
+    @Override
+    public void afterRefresh(boolean didRefresh) throws IOException {
+      if (didRefresh) corpusVersion = committedVersion();
+    }
+  }
+
+  /** The corpus version in the user data of the commit the current searcher reads. */
+  private String committedVersion() throws IOException {
+    IndexSearcher s = searchers.acquire();
+    try {
+      var data = ((DirectoryReader) s.getIndexReader()).getIndexCommit().getUserData();
+      String version = data.get(CORPUS_VERSION);
+      return version != null ? version : versionOf(new TreeMap<>());
+    } finally {
+      searchers.release(s);
+    }
+  }
+
   /**
-   * Opens the existing index in {@code dir} for search only: no write lock is taken, so {@code
-   * maestro ingest} may run while it is open; it searches the commit that was current when it was
-   * opened (a later ingest is seen by the next open), and {@link #ingest} is refused.
+   * Read-only: switches to a newer commit when the reopen interval has passed since the last check.
+   * Never blocks on another thread's reopen (that one's result serves this search too).
+   */
+  private void maybeReopen() {
+    if (writer != null) return;
+    long now = System.nanoTime();
+    if (now - lastCheck < reopenNanos) return;
+    lastCheck = now;
+    try {
+      searchers.maybeRefresh();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reopening the field index failed", e);
+    }
+  }
+
+  /** The current searcher, reopened first when due; give it back with {@link #release}. */
+  private IndexSearcher acquire() {
+    maybeReopen();
+    try {
+      return searchers.acquire();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the field index cannot be searched", e);
+    }
+  }
+
+  private void release(IndexSearcher s) {
+    try {
+      searchers.release(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("releasing a field index searcher failed", e);
+    }
+  }
+
+  /**
+   * Checks now, whatever the reopen interval, whether a newer commit exists, and switches to it.
+   * Read-only indexes only (a writable index sees its own ingests at once).
+   *
+   * @return whether the corpus version changed
+   */
+  public boolean reopen() {
+    if (writer != null) return false;
+    lastCheck = System.nanoTime();
+    String before = corpusVersion;
+    try {
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reopening the field index failed", e);
+    }
+    return !before.equals(corpusVersion);
+  }
+
+  /**
+   * Opens the existing index in {@code dir} for search only, checking for a newer commit at most
+   * every {@link #DEFAULT_REOPEN_INTERVAL}; see {@link #openReadOnly(Path, Embedder, Duration)}.
    *
    * @throws UncheckedIOException if {@code dir} holds no index
    */
   public static FieldIndex openReadOnly(Path dir, Embedder embedder) {
+    return openReadOnly(dir, embedder, DEFAULT_REOPEN_INTERVAL);
+  }
+
+  /**
+   * Opens the existing index in {@code dir} for search only: no write lock is taken, so {@code
+   * maestro ingest} may run while it is open; a commit it makes is picked up by the first search
+   * (or {@link #corpusVersion()}) at least {@code reopenInterval} after the previous check ({@link
+   * Duration#ZERO}: every time), and {@link #ingest} is refused.
+   *
+   * @throws UncheckedIOException if {@code dir} holds no index
+   */
+  public static FieldIndex openReadOnly(Path dir, Embedder embedder, Duration reopenInterval) {
+    if (reopenInterval.isNegative())
+      throw new IllegalArgumentException("reopenInterval must be >= 0: " + reopenInterval);
     try {
-      return new FieldIndex(dir, embedder, Chunker.DEFAULT, true);
+      return new FieldIndex(dir, embedder, Chunker.DEFAULT, true, reopenInterval);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the field index in " + dir, e);
     }
@@ -130,7 +233,7 @@ public final class FieldIndex implements AutoCloseable {
   /** Opens (or creates) the index in {@code dir}. */
   public static FieldIndex open(Path dir, Embedder embedder, Chunker chunker) {
     try {
-      return new FieldIndex(dir, embedder, chunker, false);
+      return new FieldIndex(dir, embedder, chunker, false, Duration.ZERO);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the field index in " + dir, e);
     }
@@ -141,14 +244,23 @@ public final class FieldIndex implements AutoCloseable {
     return embedder;
   }
 
-  /** The hash over the indexed documents' content hashes, as of the last ingest. */
+  /**
+   * The hash over the indexed documents' content hashes, as of the last ingest (read-only: of the
+   * commit searched now, after reopening if due).
+   */
   public String corpusVersion() {
+    maybeReopen();
     return corpusVersion;
   }
 
   /** How many chunks are indexed. */
   public int chunkCount() {
-    return reader.numDocs();
+    IndexSearcher s = acquire();
+    try {
+      return s.getIndexReader().numDocs();
+    } finally {
+      release(s);
+    }
   }
 
   /**
@@ -266,14 +378,19 @@ public final class FieldIndex implements AutoCloseable {
   private Map<String, String> indexedHashes() throws IOException {
     Map<String, String> hashes = new HashMap<>();
     Set<String> fields = Set.of(DOC_ID, DOC_HASH);
-    for (LeafReaderContext leaf : reader.leaves()) {
-      Bits live = leaf.reader().getLiveDocs();
-      StoredFields stored = leaf.reader().storedFields();
-      for (int i = 0; i < leaf.reader().maxDoc(); i++) {
-        if (live != null && !live.get(i)) continue;
-        var doc = stored.document(i, fields);
-        hashes.put(doc.get(DOC_ID), doc.get(DOC_HASH));
+    IndexSearcher s = acquire();
+    try {
+      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+        Bits live = leaf.reader().getLiveDocs();
+        StoredFields stored = leaf.reader().storedFields();
+        for (int i = 0; i < leaf.reader().maxDoc(); i++) {
+          if (live != null && !live.get(i)) continue;
+          var doc = stored.document(i, fields);
+          hashes.put(doc.get(DOC_ID), doc.get(DOC_HASH));
+        }
       }
+    } finally {
+      release(s);
     }
     return hashes;
   }
@@ -286,13 +403,7 @@ public final class FieldIndex implements AutoCloseable {
   }
 
   private void refresh() throws IOException {
-    DirectoryReader fresh = DirectoryReader.openIfChanged(reader, writer);
-    if (fresh != null) {
-      DirectoryReader old = reader;
-      reader = fresh;
-      searcher = new IndexSearcher(fresh);
-      old.close();
-    }
+    searchers.maybeRefreshBlocking();
   }
 
   static String versionOf(Map<String, String> sortedHashes) {
@@ -304,10 +415,13 @@ public final class FieldIndex implements AutoCloseable {
 
   /** How many chunks document {@code docId} has in the index (0 when it is not indexed). */
   public int documentChunks(String docId) {
+    IndexSearcher s = acquire();
     try {
-      return searcher.count(new TermQuery(new Term(DOC_ID, docId)));
+      return s.count(new TermQuery(new Term(DOC_ID, docId)));
     } catch (IOException e) {
       throw new UncheckedIOException("search failed", e);
+    } finally {
+      release(s);
     }
   }
 
@@ -325,7 +439,6 @@ public final class FieldIndex implements AutoCloseable {
 
   /** The {@code k} chunks nearest to {@code vector}. */
   public List<Candidate> dense(float[] vector, int k) {
-    if (reader.numDocs() == 0) return List.of();
     return collect(new KnnFloatVectorQuery(VECTOR, vector, k), k, Channel.DENSE);
   }
 
@@ -367,8 +480,9 @@ public final class FieldIndex implements AutoCloseable {
   }
 
   private List<Candidate> collect(Query q, int k, Channel channel) {
-    IndexSearcher s = searcher;
+    IndexSearcher s = acquire();
     try {
+      if (channel == Channel.DENSE && s.getIndexReader().numDocs() == 0) return List.of();
       TopDocs top = s.search(q, Math.max(1, k));
       StoredFields stored = s.storedFields();
       List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
@@ -391,13 +505,15 @@ public final class FieldIndex implements AutoCloseable {
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("search failed", e);
+    } finally {
+      release(s);
     }
   }
 
   @Override
   public void close() {
     try {
-      reader.close();
+      searchers.close();
       if (writer != null) writer.close();
       directory.close();
     } catch (IOException e) {

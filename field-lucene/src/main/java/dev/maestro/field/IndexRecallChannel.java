@@ -5,6 +5,7 @@ import dev.maestro.core.field.FieldCandidate;
 import dev.maestro.core.field.FieldQuery;
 import dev.maestro.core.field.Provenance;
 import dev.maestro.core.field.RecallChannel;
+import dev.maestro.field.rerank.Reranker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * query that carries a vector is searched with it; otherwise the index's embedder embeds the goal
  * frame. The corpus version is the index's.
  *
- * <p>{@link #close()} closes the index (and the embedder, when the channel owns it); it is
- * idempotent.
+ * <p>With a {@link Reranker} (the local field source gives it the {@link
+ * dev.maestro.field.rerank.CrossEncoderReranker} when one is configured), the best {@code
+ * rerankTop} hybrid candidates are reranked in one call and come first, best first, each with its
+ * {@code rerank} feature; the rest follow in hybrid order without one.
+ *
+ * <p>{@link #close()} closes the index (and the embedder, when the channel owns it, and the
+ * reranker); it is idempotent.
  */
 public final class IndexRecallChannel implements RecallChannel, AutoCloseable {
 
@@ -36,6 +42,8 @@ public final class IndexRecallChannel implements RecallChannel, AutoCloseable {
 
   private final FieldIndex index;
   private final boolean ownsEmbedder;
+  private final Reranker reranker; // null: stage 1 only
+  private final int rerankTop;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -43,8 +51,21 @@ public final class IndexRecallChannel implements RecallChannel, AutoCloseable {
    * index's embedder.
    */
   public IndexRecallChannel(FieldIndex index, boolean ownsEmbedder) {
+    this(index, ownsEmbedder, null, 0);
+  }
+
+  /**
+   * A channel as above whose best {@code rerankTop} (at least 1) candidates {@code reranker}
+   * (owned: closed with the channel; {@code null}: none) reorders.
+   */
+  public IndexRecallChannel(
+      FieldIndex index, boolean ownsEmbedder, Reranker reranker, int rerankTop) {
     this.index = Objects.requireNonNull(index, "index");
     this.ownsEmbedder = ownsEmbedder;
+    this.reranker = reranker;
+    if (reranker != null && rerankTop < 1)
+      throw new IllegalArgumentException("rerankTop must be >= 1: " + rerankTop);
+    this.rerankTop = rerankTop;
   }
 
   @Override
@@ -70,6 +91,12 @@ public final class IndexRecallChannel implements RecallChannel, AutoCloseable {
         vector != null
             ? index.hybrid(query.goalFrame(), vector, limit, Fusion.DEFAULT)
             : index.hybrid(query.goalFrame(), limit);
+    if (reranker != null && !hits.isEmpty()) {
+      int top = Math.min(rerankTop, hits.size());
+      var reordered = new ArrayList<>(reranker.rerank(query.goalFrame(), hits.subList(0, top)));
+      reordered.addAll(hits.subList(top, hits.size()));
+      hits = reordered;
+    }
     var out = new ArrayList<FieldCandidate>(hits.size());
     for (Candidate c : hits) out.add(candidate(c));
     return out;
@@ -98,7 +125,11 @@ public final class IndexRecallChannel implements RecallChannel, AutoCloseable {
     try {
       index.close();
     } finally {
-      if (ownsEmbedder) index.embedder().close();
+      try {
+        if (ownsEmbedder) index.embedder().close();
+      } finally {
+        if (reranker != null) reranker.close();
+      }
     }
   }
 }

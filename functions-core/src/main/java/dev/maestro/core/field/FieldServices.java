@@ -5,6 +5,7 @@ import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Principal;
+import dev.maestro.core.substrate.Observability;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -22,7 +24,13 @@ import java.util.function.Function;
  * The default {@link FieldService}: reads the continuation (404 for another tenant's), turns its
  * goal frame into a {@link FieldQuery}, runs {@link Recall} over the episodic channel and any
  * others it was given, and assembles the answer with {@link FieldAssembler} under the requested
- * budget and the tenant's {@link FieldWeights}, through a {@link FieldCache}.
+ * budget and the caller's tenant's {@link FieldPolicy} (its weights and settings, from the {@code
+ * field} section of its policy document), through a {@link FieldCache}.
+ *
+ * <p><b>Per-tenant configuration.</b> A runtime passes the tenant policy lookup, e.g. {@code t ->
+ * policies.policyFor(t).document().fieldPolicy()}; the lookup is asked on every request (a policy
+ * store serves from memory), so a reloaded policy applies to the next field. A lookup that answers
+ * {@code null} means {@link FieldPolicy#DEFAULTS}.
  *
  * <p><b>Query.</b> The goal frame's text is its objective followed by its success criteria, one per
  * line; the query's corpus version joins the channels' own versions ({@code name=version}, sorted),
@@ -30,10 +38,13 @@ import java.util.function.Function;
  * #K_PER_CHANNEL} candidates on its own virtual thread and cuts it off after the recall timeout.
  *
  * <p><b>Cache.</b> The cache key is the goal-frame hash, the corpus version and the candidate set's
- * version, with the tenant, the continuation, the budget, the weights and each channel's outcome
- * folded into the corpus-version part, so one cache serves every tenant and budget: a repeat with
- * the same candidates is answered from the cache (until the manifest goes stale), and a new event
- * that the episodic channel recalls changes the candidate set and so the key.
+ * version, with the tenant, the continuation, the budget, the tenant's whole field policy and each
+ * channel's outcome folded into the corpus-version part (two tenants, or one tenant before and
+ * after a policy change, never share an entry), so one cache serves every tenant and budget: a
+ * repeat with the same candidates is answered from the cache (until the manifest goes stale), and a
+ * new event that the episodic channel recalls changes the candidate set and so the key. The cache
+ * reports its hits, misses, evictions and hit rate per tenant to the {@link Observability} given at
+ * construction (see {@link FieldCache}).
  *
  * <p>Thread-safe. {@link #close()} closes the channels that hold resources (an open index).
  */
@@ -48,6 +59,12 @@ public final class FieldServices implements FieldService, AutoCloseable {
   /** How many assembled fields the cache holds. */
   public static final int CACHE_ENTRIES = 512;
 
+  /**
+   * The longest a cached field is kept whatever its policy; each field's own TTL (its tenant's
+   * {@link FieldPolicy#ttlSeconds()}, via {@link FieldManifest#staleAt()}) usually ends it sooner.
+   */
+  static final Duration CACHE_CEILING = Duration.ofDays(1);
+
   private static final System.Logger LOG = System.getLogger(FieldServices.class.getName());
 
   private static final Executor VIRTUAL_THREADS =
@@ -56,15 +73,16 @@ public final class FieldServices implements FieldService, AutoCloseable {
   private final ContinuationService continuations;
   private final List<RecallChannel> channels;
   private final Recall recall;
-  private final Function<TenantId, FieldWeights> weights;
-  private final FieldAssembler assembler;
+  private final Function<TenantId, FieldPolicy> policies;
+  private final Map<FieldSettings, FieldAssembler> assemblers = new ConcurrentHashMap<>();
   private final FieldCache cache;
   private final Clock clock;
 
   /**
    * A service over {@code continuations} recalling from {@code channels} (distinct names; the
    * episodic channel is not added for you), weighting each tenant's field with {@code weights},
-   * assembling with {@code assembler} and waiting at most {@code recallTimeout} for the channels.
+   * assembling with {@code assembler}'s settings for every tenant and waiting at most {@code
+   * recallTimeout} for the channels.
    */
   public FieldServices(
       ContinuationService continuations,
@@ -73,13 +91,41 @@ public final class FieldServices implements FieldService, AutoCloseable {
       FieldAssembler assembler,
       Clock clock,
       Duration recallTimeout) {
+    this(
+        continuations,
+        channels,
+        tenantPolicies(weights, assembler.settings()),
+        clock,
+        recallTimeout,
+        Observability.NONE);
+  }
+
+  /**
+   * A service over {@code continuations} recalling from {@code channels} (distinct names; the
+   * episodic channel is not added for you), scoring and assembling each tenant's field with the
+   * {@link FieldPolicy} {@code policies} answers for it, waiting at most {@code recallTimeout} for
+   * the channels, and reporting the cache's counters to {@code observability}.
+   */
+  public FieldServices(
+      ContinuationService continuations,
+      List<RecallChannel> channels,
+      Function<TenantId, FieldPolicy> policies,
+      Clock clock,
+      Duration recallTimeout,
+      Observability observability) {
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.channels = List.copyOf(channels);
-    this.weights = Objects.requireNonNull(weights, "weights");
-    this.assembler = Objects.requireNonNull(assembler, "assembler");
+    this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.recall = new Recall(this.channels, VIRTUAL_THREADS, recallTimeout);
-    this.cache = new FieldCache(CACHE_ENTRIES, assembler.settings().ttl(), clock);
+    this.cache = new FieldCache(CACHE_ENTRIES, CACHE_CEILING, clock, observability);
+  }
+
+  private static Function<TenantId, FieldPolicy> tenantPolicies(
+      Function<TenantId, FieldWeights> weights, FieldSettings settings) {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(settings, "settings");
+    return tenant -> FieldPolicy.of(weights.apply(tenant), settings);
   }
 
   /**
@@ -89,6 +135,20 @@ public final class FieldServices implements FieldService, AutoCloseable {
    */
   public static FieldServices of(
       ContinuationService continuations, List<RecallChannel> others, Clock clock) {
+    return of(continuations, others, clock, tenant -> FieldPolicy.DEFAULTS, Observability.NONE);
+  }
+
+  /**
+   * As {@link #of(ContinuationService, List, Clock)}, with each tenant's {@link FieldPolicy} from
+   * {@code policies} (e.g. {@code t -> policyStore.policyFor(t).document().fieldPolicy()}) and the
+   * cache's metrics reported to {@code observability}.
+   */
+  public static FieldServices of(
+      ContinuationService continuations,
+      List<RecallChannel> others,
+      Clock clock,
+      Function<TenantId, FieldPolicy> policies,
+      Observability observability) {
     var all = new ArrayList<RecallChannel>();
     all.add(new EpisodicChannel(continuations));
     all.add(new HumanChannel(continuations));
@@ -105,12 +165,7 @@ public final class FieldServices implements FieldService, AutoCloseable {
       }
     }
     return new FieldServices(
-        continuations,
-        all,
-        tenant -> FieldWeights.DEFAULTS,
-        new FieldAssembler(),
-        clock,
-        DEFAULT_RECALL_TIMEOUT);
+        continuations, all, policies, clock, DEFAULT_RECALL_TIMEOUT, observability);
   }
 
   /** The episodic channel only: what every runtime serves even with no document index. */
@@ -127,6 +182,21 @@ public final class FieldServices implements FieldService, AutoCloseable {
     return of(continuations, FieldSource.discover(dataDir, settings), clock);
   }
 
+  /**
+   * As {@link #discovered(ContinuationService, Clock, Path, Map)}, with each tenant's {@link
+   * FieldPolicy} from {@code policies} and the cache's metrics reported to {@code observability}.
+   */
+  public static FieldServices discovered(
+      ContinuationService continuations,
+      Clock clock,
+      Path dataDir,
+      Map<String, String> settings,
+      Function<TenantId, FieldPolicy> policies,
+      Observability observability) {
+    return of(
+        continuations, FieldSource.discover(dataDir, settings), clock, policies, observability);
+  }
+
   /** The channels recall asks, in order. */
   public List<RecallChannel> channels() {
     return channels;
@@ -135,6 +205,11 @@ public final class FieldServices implements FieldService, AutoCloseable {
   /** The cache's counters. */
   public FieldCache.Stats cacheStats() {
     return cache.stats();
+  }
+
+  /** The cache's counters for {@code tenant}'s lookups and entries. */
+  public FieldCache.Stats cacheStats(TenantId tenant) {
+    return cache.stats(tenant);
   }
 
   @Override
@@ -148,10 +223,10 @@ public final class FieldServices implements FieldService, AutoCloseable {
     var query =
         new FieldQuery(tenant, id, goalText(goal), null, K_PER_CHANNEL, now, corpusVersion());
     RecallResult recalled = recall.recall(query);
-    FieldWeights w = weights.apply(tenant);
+    FieldPolicy policy = policyOf(tenant);
     var scope = new StringBuilder();
     scope.append(tenant.value()).append('/').append(id.value()).append('/').append(budget);
-    scope.append('/').append(w);
+    scope.append('/').append(policy);
     for (ChannelReport r : recalled.channels()) {
       scope.append('/').append(r.name()).append('=').append(r.outcome().wire());
     }
@@ -160,7 +235,15 @@ public final class FieldServices implements FieldService, AutoCloseable {
             query.goalFrameHash(),
             scope + "|" + query.corpusVersion(),
             FieldAssembler.candidateSetVersion(recalled.candidates()));
-    return cache.getOrAssemble(key, () -> assembler.assemble(query, recalled, budget, w, now));
+    FieldAssembler assembler = assemblers.computeIfAbsent(policy.settings(), FieldAssembler::new);
+    return cache.getOrAssemble(
+        tenant, key, () -> assembler.assemble(query, recalled, budget, policy.weights(), now));
+  }
+
+  /** The tenant's field policy; the defaults when the lookup has none. */
+  private FieldPolicy policyOf(TenantId tenant) {
+    FieldPolicy p = policies.apply(tenant);
+    return p != null ? p : FieldPolicy.DEFAULTS;
   }
 
   /** The goal frame as query text: the objective, then each success criterion on its own line. */

@@ -132,7 +132,7 @@ public final class SchemaExporter {
               EventPayload.Decided.class,
               Set.of("tier", "runtime", "branch", "forkCount", "input", "shadow")),
           Map.entry(EventPayload.Decided.Shadow.class, Set.of("tier", "branch", "forkCount")),
-          Map.entry(PolicyDocument.class, Set.of("daily")),
+          Map.entry(PolicyDocument.class, Set.of("daily", "field")),
           Map.entry(PolicyDocument.Daily.class, Set.of("dailySoftUsd")));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */

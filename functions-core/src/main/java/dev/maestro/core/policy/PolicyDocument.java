@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
+import dev.maestro.core.field.FieldPolicy;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,9 @@ import java.util.Objects;
  * @param deferSeconds how long a deferred decision waits before it is tried again
  * @param daily the tenant's daily budget cap (BRIEF §9), per UTC day; {@code null} (the field
  *     absent): no daily cap
+ * @param field the tenant's context field configuration (BRIEF §10): the score function's weights
+ *     and the assembler's settings; {@code null} (the section absent): {@link FieldPolicy#DEFAULTS}
+ *     (see {@link #fieldPolicy()})
  */
 public record PolicyDocument(
     int version,
@@ -46,7 +50,8 @@ public record PolicyDocument(
     Approval approval,
     ExternalRuntimes externalRuntimes,
     long deferSeconds,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Daily daily) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Daily daily,
+    @JsonInclude(JsonInclude.Include.NON_NULL) FieldPolicy field) {
 
   /** The only document format so far. */
   public static final int FORMAT_VERSION = 1;
@@ -61,7 +66,39 @@ public record PolicyDocument(
     Objects.requireNonNull(externalRuntimes, "externalRuntimes");
   }
 
-  /** A document without a daily cap ({@code daily} absent). */
+  /** A document without a field section ({@code field} absent). */
+  public PolicyDocument(
+      int version,
+      TenantId tenant,
+      long revision,
+      boolean enabled,
+      Tiers tiers,
+      BigDecimal softCapFraction,
+      List<String> allowedTools,
+      List<String> costlyTools,
+      int maxForks,
+      Approval approval,
+      ExternalRuntimes externalRuntimes,
+      long deferSeconds,
+      Daily daily) {
+    this(
+        version,
+        tenant,
+        revision,
+        enabled,
+        tiers,
+        softCapFraction,
+        allowedTools,
+        costlyTools,
+        maxForks,
+        approval,
+        externalRuntimes,
+        deferSeconds,
+        daily,
+        null);
+  }
+
+  /** A document without a daily cap ({@code daily} absent) or field section. */
   public PolicyDocument(
       int version,
       TenantId tenant,
@@ -88,7 +125,17 @@ public record PolicyDocument(
         approval,
         externalRuntimes,
         deferSeconds,
+        null,
         null);
+  }
+
+  /**
+   * The tenant's context field configuration: the document's {@code field} section, or {@link
+   * FieldPolicy#DEFAULTS} when it has none. What the field service weights this tenant's fields
+   * with.
+   */
+  public FieldPolicy fieldPolicy() {
+    return field != null ? field : FieldPolicy.DEFAULTS;
   }
 
   /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.InvalidInputException.FieldError;
+import dev.maestro.core.field.FieldPolicy;
+import dev.maestro.core.field.FieldWeights;
 import dev.maestro.core.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -26,6 +28,10 @@ final class PolicyDocumentParser {
   static final long MAX_MARGIN_SECONDS = 8 * 3600;
   static final BigDecimal MAX_APPROVAL_USD = new BigDecimal("10000");
   static final BigDecimal MAX_DAILY_USD = new BigDecimal("1000000");
+  static final BigDecimal MAX_FIELD_WEIGHT = new BigDecimal("100");
+  static final BigDecimal MAX_FIELD_THRESHOLD = new BigDecimal("100");
+  static final long MAX_HALF_LIFE_SECONDS = 10L * 366 * 86_400;
+  static final long MAX_FIELD_TTL_SECONDS = 86_400;
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -43,7 +49,8 @@ final class PolicyDocumentParser {
           "approval",
           "externalRuntimes",
           "deferSeconds",
-          "daily");
+          "daily",
+          "field");
   private static final Set<String> TIER_FIELDS =
       Set.of(
           "max",
@@ -54,6 +61,16 @@ final class PolicyDocumentParser {
           "synthesize",
           "critique",
           "plan");
+  private static final Set<String> FIELD_FIELDS =
+      Set.of(
+          "weights",
+          "recencyHalfLifeSeconds",
+          "minScore",
+          "mmrFloor",
+          "maxSimilarity",
+          "ttlSeconds");
+  private static final List<String> WEIGHT_FIELDS =
+      List.of("rel", "sem", "lex", "rec", "trust", "red");
   private static final Set<String> DAILY_FIELDS = Set.of("dailyUsd", "dailySoftUsd");
   private static final Set<String> APPROVAL_FIELDS = Set.of("usdThreshold", "riskThreshold");
   private static final Set<String> RUNTIME_FIELDS =
@@ -90,6 +107,7 @@ final class PolicyDocumentParser {
     PolicyDocument.ExternalRuntimes runtimes = runtimes(doc, tiers);
     Long defer = integer(doc, "", "deferSeconds", 1, MAX_DEFER_SECONDS);
     PolicyDocument.Daily daily = daily(doc);
+    FieldPolicy field = field(doc);
     if (!errors.isEmpty()) throw new InvalidInputException(errors);
     return new PolicyDocument(
         version.intValue(),
@@ -104,7 +122,8 @@ final class PolicyDocumentParser {
         approval,
         runtimes,
         defer,
-        daily);
+        daily,
+        field);
   }
 
   private TenantId tenant(JsonNode doc) {
@@ -173,6 +192,64 @@ final class PolicyDocumentParser {
       }
     }
     return cap == null ? null : new PolicyDocument.Daily(cap, soft);
+  }
+
+  /**
+   * The optional context field section: absent means the defaults; present, every property is
+   * required (a tenant that tunes its field states the whole configuration).
+   */
+  private FieldPolicy field(JsonNode doc) {
+    if (!doc.has("field")) return null;
+    JsonNode node = object(doc, "", "field");
+    if (node == null) return null;
+    String at = "/field";
+    unknown(node, at, FIELD_FIELDS);
+    FieldWeights weights = fieldWeights(node);
+    Long halfLife = integer(node, at, "recencyHalfLifeSeconds", 1, MAX_HALF_LIFE_SECONDS);
+    BigDecimal minScore =
+        decimal(node, at, "minScore", MAX_FIELD_THRESHOLD.negate(), MAX_FIELD_THRESHOLD);
+    BigDecimal mmrFloor =
+        decimal(node, at, "mmrFloor", MAX_FIELD_THRESHOLD.negate(), MAX_FIELD_THRESHOLD);
+    BigDecimal maxSimilarity = decimal(node, at, "maxSimilarity", BigDecimal.ZERO, BigDecimal.ONE);
+    if (maxSimilarity != null && maxSimilarity.signum() == 0) {
+      add(at + "/maxSimilarity", "must be greater than 0 and at most 1");
+      maxSimilarity = null;
+    }
+    Long ttl = integer(node, at, "ttlSeconds", 1, MAX_FIELD_TTL_SECONDS);
+    if (weights == null
+        || halfLife == null
+        || minScore == null
+        || mmrFloor == null
+        || maxSimilarity == null
+        || ttl == null) return null;
+    return new FieldPolicy(
+        weights,
+        halfLife,
+        minScore.doubleValue(),
+        mmrFloor.doubleValue(),
+        maxSimilarity.doubleValue(),
+        ttl);
+  }
+
+  /** The score function's six weights, each in 0..100, at least one positive term above 0. */
+  private FieldWeights fieldWeights(JsonNode field) {
+    JsonNode node = object(field, "/field", "weights");
+    if (node == null) return null;
+    String at = "/field/weights";
+    unknown(node, at, Set.copyOf(WEIGHT_FIELDS));
+    double[] w = new double[WEIGHT_FIELDS.size()];
+    boolean complete = true;
+    for (int i = 0; i < w.length; i++) {
+      BigDecimal v = decimal(node, at, WEIGHT_FIELDS.get(i), BigDecimal.ZERO, MAX_FIELD_WEIGHT);
+      if (v == null) complete = false;
+      else w[i] = v.doubleValue();
+    }
+    if (!complete) return null;
+    if (w[0] + w[1] + w[2] + w[3] + w[4] == 0) {
+      add(at, "at least one of rel, sem, lex, rec, trust must be greater than 0");
+      return null;
+    }
+    return new FieldWeights(w[0], w[1], w[2], w[3], w[4], w[5]);
   }
 
   private PolicyDocument.ExternalRuntimes runtimes(JsonNode doc, PolicyDocument.Tiers tiers) {

@@ -157,4 +157,38 @@ class FieldCacheTest {
     assertThat(s.size()).isLessThanOrEqualTo(3);
     assertThat(s.evictions()).isGreaterThan(0);
   }
+
+  @Test
+  void givenAFullCache_whenAnotherFieldIsStored_thenTheEvictionIsReportedForTheEvictedTenant() {
+    var observed = new FieldPolicyServiceTest.RecordingObservability();
+    var cache = new FieldCache(1, Duration.ofMinutes(5), clock, observed);
+    var a = FieldCacheKey.of(query(), set("a"));
+    var b = FieldCacheKey.of(query(), set("b"));
+
+    cache.getOrAssemble(Fixtures.TENANT, a, () -> manifest(set("a")));
+    cache.getOrAssemble(Fixtures.TENANT, b, () -> manifest(set("b")));
+
+    assertThat(observed.named(FieldCache.METRIC_EVICTIONS, Fixtures.TENANT))
+        .extracting(FieldPolicyServiceTest.Recorded::value)
+        .containsExactly(1.0);
+    assertThat(observed.named(FieldCache.METRIC_MISSES, Fixtures.TENANT)).hasSize(2);
+    assertThat(cache.stats(Fixtures.TENANT)).isEqualTo(new FieldCache.Stats(0, 2, 1, 0, 1));
+  }
+
+  @Test
+  void givenAnExpiredEntry_whenLookedUpForATenant_thenTheExpirationAndMissAreReported() {
+    var observed = new FieldPolicyServiceTest.RecordingObservability();
+    var cache = new FieldCache(4, Duration.ofMinutes(1), clock, observed);
+    var a = FieldCacheKey.of(query(), set("a"));
+    cache.put(a, manifest(set("a")));
+
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(cache.get(Fixtures.TENANT, a)).isEmpty();
+    assertThat(observed.named(FieldCache.METRIC_EXPIRATIONS, Fixtures.TENANT)).hasSize(1);
+    assertThat(observed.named(FieldCache.METRIC_HIT_RATE, Fixtures.TENANT))
+        .extracting(FieldPolicyServiceTest.Recorded::value)
+        .containsExactly(0.0);
+    assertThat(cache.stats(Fixtures.TENANT)).isEqualTo(new FieldCache.Stats(0, 1, 0, 1, 0));
+  }
 }
