@@ -174,7 +174,13 @@ public final class BriefCommand implements Callable<Integer> {
             LocalRuntime.start(
                 LocalConfig.defaults(dir), progress, Recipes.of(new NoopRecipe(), recipe));
         FieldServices fieldServices =
-            FieldServices.discovered(runtime.service(), clock, dir, System.getenv())) {
+            FieldServices.discovered(
+                runtime.service(),
+                clock,
+                dir,
+                System.getenv(),
+                t -> policies.policyFor(t).document().fieldPolicy(),
+                Observability.NONE)) {
       fields.set(fieldServices);
       ObjectNode params =
           JsonNodeFactory.instance

@@ -107,7 +107,9 @@ public final class ApiHandler
         System.getenv()
             .getOrDefault("MAESTRO_TENANT_CLAIM", ApiGatewayIdentity.DEFAULT_TENANT_CLAIM);
     AwsRuntime runtime = AwsRuntime.container();
-    var service = new ContinuationService(runtime.substrate(), runtime.clock(), new SecureRandom());
+    var service =
+        new ContinuationService(
+            runtime.substrate(), runtime.clock(), new SecureRandom(), runtime.observability());
     ApiHandler handler =
         new ApiHandler(
             router(

@@ -161,7 +161,12 @@ public final class AzureRuntime {
         new TickActivities(() -> engine, ContinuationReader.of(this.substrate), this.clock);
     // One field service per instance (its cache outlives a request's router); it only reads.
     this.fields =
-        FieldServices.episodic(new ContinuationService(this.substrate, this.clock, random), clock);
+        FieldServices.of(
+            new ContinuationService(this.substrate, this.clock, random),
+            java.util.List.of(),
+            clock,
+            t -> policies.policyFor(t).document().fieldPolicy(),
+            observability);
   }
 
   private static volatile AzureRuntime container;

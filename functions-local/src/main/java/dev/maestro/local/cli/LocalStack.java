@@ -132,7 +132,12 @@ final class LocalStack implements AutoCloseable {
     try {
       fields =
           FieldServices.discovered(
-              runtime.service(), config.clock(), config.dataDir(), System.getenv());
+              runtime.service(),
+              config.clock(),
+              config.dataDir(),
+              System.getenv(),
+              t -> policies.policyFor(t).document().fieldPolicy(),
+              observability);
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
       var router =
           new ApiRouter(
