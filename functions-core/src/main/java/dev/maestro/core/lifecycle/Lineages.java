@@ -57,7 +57,7 @@ import java.util.random.RandomGenerator;
 final class Lineages {
 
   /** The lease a fork or merge holds on a parent or source while it appends. */
-  static final Duration LEASE_TTL = Duration.ofSeconds(30);
+  static final Duration LEASE_TTL = Duration.ofSeconds(5);
 
   /** The holder name of that lease. */
   static final String HOLDER = "lineage";
@@ -100,19 +100,23 @@ final class Lineages {
       Recipes recipes) {
     TenantId tenant = caller.tenant();
     Continuation parent = current(tenant, parentId);
-    checkFork(parent, request, recipes);
-
     ContinuationId childId = ContinuationId.newId(now(), random);
     if (idempotencyKey != null) {
+      // The key names the child, so a retry is recognised before the parent's budget, already
+      // carved by the first attempt, is checked again.
+      childId = keyedId(tenant, "fork", idempotencyKey);
       var fingerprint =
           Json.canonicalSha256(
               Map.of("fork", parentId.value(), "request", Json.toTree(request).toString()));
-      ContinuationId claimed = claim(tenant, idempotencyKey, fingerprint, childId);
-      if (!claimed.equals(childId)) {
-        Optional<Continuation> done = substrate.continuations().find(tenant, claimed);
-        if (done.isPresent()) return new CreateResult(catchUp(done.get()), true);
-        childId = claimed; // the first attempt claimed the key and may have appended the fork
-      }
+      boolean retry =
+          parent.lineage().children().contains(childId)
+              || substrate.continuations().find(tenant, childId).isPresent();
+      if (!retry) checkFork(parent, request, recipes);
+      childId = claim(tenant, idempotencyKey, fingerprint, childId);
+      Optional<Continuation> done = substrate.continuations().find(tenant, childId);
+      if (done.isPresent()) return new CreateResult(catchUp(done.get()), true);
+    } else {
+      checkFork(parent, request, recipes);
     }
     var ref = new ContinuationRef(tenant, parentId);
     Lease lease = lease(ref);
@@ -184,21 +188,24 @@ final class Lineages {
     }
     if (!errors.isEmpty()) throw new InvalidInputException(errors);
     Continuation first = states.get(request.sources().get(0));
-    checkCarves(states, request, Set.of());
+    ContinuationId childId =
+        idempotencyKey == null
+            ? ContinuationId.newId(now(), random)
+            : keyedId(tenant, "merge", idempotencyKey);
+    var carved = new HashSet<ContinuationId>();
+    for (var source : states.entrySet()) {
+      if (source.getValue().lineage().children().contains(childId)) carved.add(source.getKey());
+    }
+    checkCarves(states, request, carved); // a retry's carved sources are not checked again
     if (request.parameters() != null) {
       parameterProblems(recipes, first.goalFrame().recipe(), request.parameters(), "/goal", errors);
       if (!errors.isEmpty()) throw new InvalidInputException(errors);
     }
-
-    ContinuationId childId = ContinuationId.newId(now(), random);
     if (idempotencyKey != null) {
       String fingerprint = Json.canonicalSha256(Map.of("merge", Json.toTree(request).toString()));
-      ContinuationId claimed = claim(tenant, idempotencyKey, fingerprint, childId);
-      if (!claimed.equals(childId)) {
-        Optional<Continuation> done = substrate.continuations().find(tenant, claimed);
-        if (done.isPresent()) return new CreateResult(catchUp(done.get()), true);
-        childId = claimed;
-      }
+      childId = claim(tenant, idempotencyKey, fingerprint, childId);
+      Optional<Continuation> done = substrate.continuations().find(tenant, childId);
+      if (done.isPresent()) return new CreateResult(catchUp(done.get()), true);
     }
 
     // Leases in id order, so two merges of overlapping sources cannot deadlock each other.
@@ -387,6 +394,11 @@ final class Lineages {
   }
 
   // ---- helpers ----
+
+  /** The child id an idempotency key names: the same key of the same tenant, the same child. */
+  private static ContinuationId keyedId(TenantId tenant, String operation, String key) {
+    return Children.nameBasedId("maestro-" + operation + ":" + tenant.value() + ":" + key);
+  }
 
   private ContinuationId claim(
       TenantId tenant, String key, String fingerprint, ContinuationId proposed) {

@@ -76,13 +76,14 @@ public final class Children {
    * same step names the same child.
    */
   public static ContinuationId derivedChildId(ContinuationId parent, long forkSequence) {
+    return nameBasedId("maestro-fork:" + parent.value() + "#" + forkSequence);
+  }
+
+  /** A name-based UUID (version 8, RFC 9562): the first 128 bits of SHA-256 of {@code name}. */
+  public static ContinuationId nameBasedId(String name) {
     byte[] digest;
     try {
-      digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  ("maestro-fork:" + parent.value() + "#" + forkSequence)
-                      .getBytes(StandardCharsets.UTF_8));
+      digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

@@ -158,7 +158,7 @@ class LineageApiTest {
   void givenAnIdempotencyKey_whenAForkIsRetried_thenTheFirstChildIsReturnedAndCarvedOnce() {
     String parent = api.create("acme", SLEEPING);
     api.runDueTicks();
-    String body = "{\"budget\":{\"maxUsd\":0.5}}";
+    String body = "{\"budget\":{\"maxUsd\":1.5}}"; // a retry must not be refused for it
 
     Response first = fork(parent, body, "Idempotency-Key", "fork-1");
     Response again = fork(parent, body, "Idempotency-Key", "fork-1");
