@@ -15,6 +15,9 @@ import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.lifecycle.CreateResult;
+import dev.maestro.core.lifecycle.ForkRequest;
+import dev.maestro.core.lifecycle.LineageView;
+import dev.maestro.core.lifecycle.MergeRequest;
 import dev.maestro.core.policy.DecisionEvents;
 import dev.maestro.core.policy.DecisionInput;
 import dev.maestro.core.policy.InMemoryPolicyStore;
@@ -40,10 +43,10 @@ import java.util.TreeSet;
 
 /**
  * The HTTP API without a server: routes a transport-neutral {@link ApiRequest} to the {@link
- * ContinuationService} (or, for {@code POST /decide}, the {@link PolicyKernel}; for {@code GET
- * /fields/{id}}, the {@link FieldService}) and renders the result or the failure ({@code
- * application/problem+json}). The local server, API Gateway handlers and Azure HTTP triggers all
- * delegate here, so the API behaves identically everywhere.
+ * ContinuationService} (fork, merge and lineage included; or, for {@code POST /decide}, the {@link
+ * PolicyKernel}; for {@code GET /fields/{id}}, the {@link FieldService}) and renders the result or
+ * the failure ({@code application/problem+json}). The local server, API Gateway handlers and Azure
+ * HTTP triggers all delegate here, so the API behaves identically everywhere.
  *
  * <p>Invariants: the tenant comes only from the verified bearer token; every input is validated in
  * full before any write, so a rejected request changes nothing; no input produces a 5xx (an
@@ -51,8 +54,9 @@ import java.util.TreeSet;
  *
  * <p>The tenant daily cap (BRIEF §9) is enforced here, at ingress: once the tenant's spend for the
  * current UTC day (settled plus reserved) is at its daily cap, a request that would start work
- * ({@code POST /continuations}, an {@code approve} or {@code redirect} signal) gets 429 with {@code
- * Retry-After} until the next UTC midnight and writes nothing. Reads and kills always proceed.
+ * ({@code POST /continuations}, a fork or a merge, an {@code approve} or {@code redirect} signal)
+ * gets 429 with {@code Retry-After} until the next UTC midnight and writes nothing. Reads and kills
+ * always proceed.
  */
 public final class ApiRouter {
 
@@ -118,6 +122,10 @@ public final class ApiRouter {
               Set.of("after", "limit"),
               ApiRouter::events),
           new Endpoint("POST", "/continuations/{id}/signals", true, Set.of(), ApiRouter::signal),
+          new Endpoint("POST", "/continuations/{id}/fork", true, Set.of(), ApiRouter::fork),
+          new Endpoint("POST", "/continuations/merge", true, Set.of(), ApiRouter::merge),
+          new Endpoint(
+              "GET", "/continuations/{id}/lineage", true, Set.of("limit"), ApiRouter::lineage),
           new Endpoint("POST", "/decide", true, Set.of(), ApiRouter::decide),
           new Endpoint("GET", "/fields/{id}", true, Set.of("budgetTokens"), ApiRouter::field),
           new Endpoint("GET", "/openapi.json", false, Set.of(), ApiRouter::openApi),
@@ -126,6 +134,7 @@ public final class ApiRouter {
   private final ContinuationService service;
   private final Identity identity;
   private final GoalFrameParser goalFrames;
+  private final Recipes recipes;
   private final PolicyStore policies;
   private final Clock clock;
   private final TenantDailyCap dailyCap;
@@ -225,6 +234,7 @@ public final class ApiRouter {
     this.service = Objects.requireNonNull(service, "service");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.goalFrames = new GoalFrameParser(recipes);
+    this.recipes = recipes;
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(OpenApi.DOCUMENT); // loads it: a missing document fails construction
@@ -317,7 +327,53 @@ public final class ApiRouter {
     v.throwIfAny();
     ApiResponse capped = dailyCapReached(call);
     if (capped != null) return capped;
-    CreateResult result = service.create(call.caller(), goal, key);
+    return created(service.create(call.caller(), goal, key));
+  }
+
+  /** A fork starts work (the child's first tick), so the daily cap holds it back like a create. */
+  private ApiResponse fork(Call call) {
+    String mediaTypeProblem = mediaTypeProblem(call.request());
+    if (mediaTypeProblem != null)
+      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    Violations v = call.violations();
+    String key = idempotencyKey(call.request(), v);
+    ForkRequest request = LineageRequests.fork(body(call.request(), v), v);
+    v.throwIfAny();
+    ApiResponse capped = dailyCapReached(call);
+    if (capped != null) return capped;
+    return created(service.fork(call.caller(), id(call), request, key, recipes));
+  }
+
+  private ApiResponse merge(Call call) {
+    String mediaTypeProblem = mediaTypeProblem(call.request());
+    if (mediaTypeProblem != null)
+      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
+    Violations v = call.violations();
+    String key = idempotencyKey(call.request(), v);
+    MergeRequest request = LineageRequests.merge(body(call.request(), v), v);
+    v.throwIfAny();
+    ApiResponse capped = dailyCapReached(call);
+    if (capped != null) return capped;
+    return created(service.merge(call.caller(), request, key, recipes));
+  }
+
+  private ApiResponse lineage(Call call) {
+    Violations v = call.violations();
+    long limit =
+        longParameter(
+            call.request(),
+            "limit",
+            ContinuationService.DEFAULT_LINEAGE_LIMIT,
+            1,
+            ContinuationService.MAX_LINEAGE_LIMIT,
+            v);
+    v.throwIfAny();
+    LineageView view = service.lineage(call.caller(), id(call), (int) limit);
+    return ApiResponse.json(200, view).withHeader("Cache-Control", "no-store");
+  }
+
+  /** 201 with the new continuation, or 200 for an idempotent replay. */
+  private static ApiResponse created(CreateResult result) {
     String location = "/continuations/" + result.continuation().id();
     if (result.replayed()) {
       return ApiResponse.json(200, result.continuation())

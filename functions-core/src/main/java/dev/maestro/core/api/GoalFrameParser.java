@@ -231,18 +231,26 @@ public final class GoalFrameParser {
       v.add("/budget", "is required");
       return null;
     }
+    return budget(node, "/budget", v);
+  }
+
+  /**
+   * The budget object {@code node} at {@code pointer} ({@code maxUsd} required, {@code softUsd}
+   * defaulting to 80% of it, {@code maxTokens} to 0); null when anything was wrong.
+   */
+  static BudgetLimits budget(JsonNode node, String pointer, Violations v) {
     if (!node.isObject()) {
-      v.add("/budget", "must be a JSON object");
+      v.add(pointer, "must be a JSON object");
       return null;
     }
-    unknownFields(node, "/budget", BUDGET_FIELDS, v);
-    BigDecimal max = usd(node, "maxUsd", true, MAX_USD, v);
-    BigDecimal soft = usd(node, "softUsd", false, MAX_USD, v);
+    unknownFields(node, pointer, BUDGET_FIELDS, v);
+    BigDecimal max = usd(node, pointer, "maxUsd", true, MAX_USD, v);
+    BigDecimal soft = usd(node, pointer, "softUsd", false, MAX_USD, v);
     if (max != null && soft != null && soft.compareTo(max) > 0) {
-      v.add("/budget/softUsd", "must not exceed maxUsd");
+      v.add(pointer + "/softUsd", "must not exceed maxUsd");
       return null;
     }
-    Long maxTokens = maxTokens(node, v);
+    Long maxTokens = maxTokens(node, pointer, v);
     if (max == null
         || (node.has("softUsd") && soft == null)
         || (node.has("maxTokens") && maxTokens == null)) {
@@ -257,8 +265,13 @@ public final class GoalFrameParser {
   }
 
   private static BigDecimal usd(
-      JsonNode budget, String field, boolean required, BigDecimal cap, Violations v) {
-    String pointer = "/budget/" + field;
+      JsonNode budget,
+      String parent,
+      String field,
+      boolean required,
+      BigDecimal cap,
+      Violations v) {
+    String pointer = parent + "/" + field;
     JsonNode node = budget.get(field);
     if (node == null) {
       if (required) v.add(pointer, "is required");
@@ -281,15 +294,15 @@ public final class GoalFrameParser {
     return value.scale() < 0 ? value.setScale(0) : value;
   }
 
-  private static Long maxTokens(JsonNode budget, Violations v) {
+  private static Long maxTokens(JsonNode budget, String parent, Violations v) {
     JsonNode node = budget.get("maxTokens");
     if (node == null) return null;
     if (!node.isIntegralNumber()) {
-      v.add("/budget/maxTokens", "must be an integer");
+      v.add(parent + "/maxTokens", "must be an integer");
       return null;
     }
     if (!node.canConvertToLong() || node.longValue() < 0 || node.longValue() > MAX_TOKENS) {
-      v.add("/budget/maxTokens", "must be between 0 and " + MAX_TOKENS);
+      v.add(parent + "/maxTokens", "must be between 0 and " + MAX_TOKENS);
       return null;
     }
     return node.longValue();

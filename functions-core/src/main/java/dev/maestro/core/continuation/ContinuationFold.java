@@ -9,6 +9,11 @@ import java.util.List;
 /**
  * State = fold(events). A pure function: no clock, no I/O. {@link #apply} folds one event into a
  * state; {@link #fold} folds a whole log from its {@code spawn}. Snapshots are only caches of this.
+ *
+ * <p>A {@code fork} event, and a {@code merge} event naming its child, add the child to the lineage
+ * and carve the child's budget out of this continuation's limits ({@link
+ * dev.maestro.core.budget.Budget#carve}); both may follow a terminal event without changing the
+ * status.
  */
 public final class ContinuationFold {
 
@@ -39,7 +44,8 @@ public final class ContinuationFold {
    * Folds one event into {@code state} ({@code null} before the spawn).
    *
    * @throws IllegalStateException if the event cannot follow the state (wrong sequence, broken hash
-   *     link, an event after a terminal status, a spawn that is not first)
+   *     link, an event other than lineage bookkeeping after a terminal status, a spawn that is not
+   *     first)
    */
   public static Continuation apply(Continuation state, EventEnvelope e) {
     if (state == null) {
@@ -73,7 +79,7 @@ public final class ContinuationFold {
       throw new IllegalStateException(
           "event " + e.sequence() + " does not link to its predecessor");
     }
-    if (state.status().isTerminal()) {
+    if (state.status().isTerminal() && !isLineageBookkeeping(e.payload())) {
       throw new IllegalStateException(
           "no event may follow a "
               + state.status()
@@ -95,8 +101,14 @@ public final class ContinuationFold {
       case EventPayload.Decided d -> {}
       case EventPayload.ToolCall t -> {}
       case EventPayload.Published p -> {}
-      case EventPayload.Forked f -> next.lineage = state.lineage().withChild(f.child());
-      case EventPayload.Merged m -> {}
+      case EventPayload.Forked f -> {
+        next.lineage = state.lineage().withChild(f.child());
+        next.budget = state.budget().carve(f.childBudget());
+      }
+      case EventPayload.Merged m -> {
+        if (m.child() != null) next.lineage = state.lineage().withChild(m.child());
+        if (m.childBudget() != null) next.budget = state.budget().carve(m.childBudget());
+      }
       case EventPayload.Slept s -> {
         next.status = s.until().isSleep() ? Status.SLEEPING : Status.WAITING;
         next.wakeCondition = s.until();
@@ -117,6 +129,16 @@ public final class ContinuationFold {
       }
     }
     return next.build();
+  }
+
+  /**
+   * Whether {@code payload} may follow a terminal event: a fork, or a merge record naming its
+   * child. Such an event only records a lineage edge and the budget carved for the child (a
+   * time-travel fork or a merge of a finished continuation); the status stays terminal (ADR-0013).
+   */
+  public static boolean isLineageBookkeeping(EventPayload payload) {
+    return payload instanceof EventPayload.Forked
+        || (payload instanceof EventPayload.Merged m && m.child() != null);
   }
 
   /** Mutable scratch copy used while folding one event; never escapes. */

@@ -21,8 +21,9 @@ public record Lineage(
     return new Lineage(List.of(), List.of(), self);
   }
 
-  /** This lineage with {@code child} appended to the children. */
+  /** This lineage with {@code child} appended to the children (unchanged if already there). */
   public Lineage withChild(ContinuationId child) {
+    if (children.contains(child)) return this;
     var next = new java.util.ArrayList<>(children);
     next.add(child);
     return new Lineage(parents, next, root);

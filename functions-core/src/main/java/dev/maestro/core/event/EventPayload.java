@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.ForkPoint;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Lineage;
 import dev.maestro.core.wake.WakeCondition;
@@ -26,15 +27,34 @@ public sealed interface EventPayload {
   @JsonIgnore
   EventType type();
 
-  /** The continuation came into being with this goal frame, lineage and first wake. */
+  /**
+   * The continuation came into being with this goal frame, lineage and first wake. {@code
+   * forkedFrom}, present only on a fork's child, names the parent event whose state it copied;
+   * {@code mergedFrom}, present only on a merge's child, names each source's last event before the
+   * merge, with the merge function that combined their working states.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Spawn(GoalFrame goalFrame, Lineage lineage, JsonNode workingState, WakeCondition firstWake)
+  record Spawn(
+      GoalFrame goalFrame,
+      Lineage lineage,
+      JsonNode workingState,
+      WakeCondition firstWake,
+      ForkPoint forkedFrom,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ForkPoint> mergedFrom,
+      String mergeFunction)
       implements EventPayload {
     public Spawn {
       Objects.requireNonNull(goalFrame, "goalFrame");
       Objects.requireNonNull(lineage, "lineage");
       Objects.requireNonNull(workingState, "workingState");
       Objects.requireNonNull(firstWake, "firstWake");
+      mergedFrom = mergedFrom == null ? List.of() : List.copyOf(mergedFrom);
+    }
+
+    /** The spawn of a continuation that was neither forked nor merged. */
+    public Spawn(
+        GoalFrame goalFrame, Lineage lineage, JsonNode workingState, WakeCondition firstWake) {
+      this(goalFrame, lineage, workingState, firstWake, null, List.of(), null);
     }
 
     @Override
@@ -150,12 +170,31 @@ public sealed interface EventPayload {
     }
   }
 
-  /** A child was forked from this continuation at {@code atSequence}, with a budget carved out. */
-  record Forked(ContinuationId child, long atSequence, BudgetLimits childBudget)
+  /**
+   * A child was forked from this continuation: it starts from the state as of {@code atSequence}
+   * (this log's fold up to and including that event) with {@code childBudget}, which is carved out
+   * of what this continuation may still spend. {@code objective} and {@code parameters}, when
+   * present, override the goal frame's for the child. The event holds everything needed to create
+   * the child, so a child missing after a crash is created from it (see ADR-0013). May follow a
+   * terminal event: it records lineage and budget only and never changes the status.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Forked(
+      ContinuationId child,
+      long atSequence,
+      BudgetLimits childBudget,
+      String objective,
+      JsonNode parameters)
       implements EventPayload {
     public Forked {
       Objects.requireNonNull(child, "child");
       Objects.requireNonNull(childBudget, "childBudget");
+      if (atSequence < 1) throw new IllegalArgumentException("atSequence must be >= 1");
+    }
+
+    /** A fork that keeps the goal frame's objective and parameters. */
+    public Forked(ContinuationId child, long atSequence, BudgetLimits childBudget) {
+      this(child, atSequence, childBudget, null, null);
     }
 
     @Override
@@ -164,11 +203,28 @@ public sealed interface EventPayload {
     }
   }
 
-  /** This continuation merged {@code sources} with the named merge function. */
-  record Merged(List<ContinuationId> sources, String mergeFunction) implements EventPayload {
+  /**
+   * {@code sources} were merged with the named merge function. Recorded on each source, {@code
+   * child} names the continuation the merge created and {@code childBudget} the share of the
+   * child's budget carved out of this source; the fold adds the child and reduces this
+   * continuation's limits by the share. May follow a terminal event when {@code child} is present:
+   * it records lineage and budget only and never changes the status (ADR-0013).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Merged(
+      List<ContinuationId> sources,
+      String mergeFunction,
+      ContinuationId child,
+      BudgetLimits childBudget)
+      implements EventPayload {
     public Merged {
       sources = List.copyOf(sources);
       Objects.requireNonNull(mergeFunction, "mergeFunction");
+    }
+
+    /** A merge record without a child edge or a carve. */
+    public Merged(List<ContinuationId> sources, String mergeFunction) {
+      this(sources, mergeFunction, null, null);
     }
 
     @Override

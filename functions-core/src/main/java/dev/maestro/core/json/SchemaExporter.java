@@ -32,6 +32,7 @@ import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.Spend;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.ForkPoint;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Lineage;
 import dev.maestro.core.continuation.TenantId;
@@ -125,6 +126,9 @@ public final class SchemaExporter {
               Set.of("wakeCondition", "result", "currentWakeId", "recentWakeIds")),
           Map.entry(Wake.class, Set.of("payload")),
           Map.entry(WakeCondition.Stream.class, Set.of("predicate")),
+          Map.entry(EventPayload.Spawn.class, Set.of("forkedFrom", "mergedFrom", "mergeFunction")),
+          Map.entry(EventPayload.Forked.class, Set.of("objective", "parameters")),
+          Map.entry(EventPayload.Merged.class, Set.of("child", "childBudget")),
           Map.entry(EventPayload.Slept.class, Set.of("workingState")),
           Map.entry(EventPayload.Completed.class, Set.of("workingState")),
           Map.entry(EventPayload.ModelCall.class, Set.of("failover")),
@@ -470,6 +474,9 @@ public final class SchemaExporter {
     d.put(
         Spend.class, "What has been spent so far: dollars at list prices, tokens and model calls.");
     d.put(Lineage.class, "Parents, children and root of a continuation's family tree.");
+    d.put(
+        ForkPoint.class,
+        "A parent's event a child was created from: the child copied the fold up to it.");
     d.put(
         Lease.class,
         "Exclusive right to run a tick until expiresAt; generation is the fencing token.");

@@ -20,6 +20,8 @@ import dev.maestro.core.substrate.IdempotencyStore;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.ScheduledWake;
 import dev.maestro.core.substrate.Substrate;
+import dev.maestro.core.tick.Children;
+import dev.maestro.core.tick.Recipes;
 import dev.maestro.core.tick.TickEngine;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
@@ -34,14 +36,20 @@ import java.util.random.RandomGenerator;
 
 /**
  * The operations callers perform on continuations, independent of transport: create, read, list
- * events, signal and kill. Every operation is scoped to the caller's tenant. Writes to a running
- * continuation's log go through the lease-holding tick path: a signal or kill is delivered as a
- * wake, never appended from here.
+ * events, signal and kill, fork, merge and lineage queries. Every operation is scoped to the
+ * caller's tenant. Writes to a running continuation's log go through the lease-holding tick path: a
+ * signal or kill is delivered as a wake, never appended from here.
  */
 public final class ContinuationService {
 
   /** The first timer every continuation waits for: due immediately at creation. */
-  public static final String START_TIMER = "start";
+  public static final String START_TIMER = Children.START_TIMER;
+
+  /** Descendants one lineage query returns when no limit is given. */
+  public static final int DEFAULT_LINEAGE_LIMIT = 100;
+
+  /** The most descendants (and siblings) one lineage query returns. */
+  public static final int MAX_LINEAGE_LIMIT = 1000;
 
   /** Prefix of every signal's wake id. */
   public static final String SIGNAL_PREFIX = "signal-";
@@ -56,18 +64,91 @@ public final class ContinuationService {
   private final Clock clock;
   private final RandomGenerator random;
   private final Observability observability;
+  private final Lineages lineages;
 
   public ContinuationService(Substrate substrate, Clock clock, RandomGenerator random) {
     this(substrate, clock, random, Observability.NONE);
   }
 
-  /** As above, reporting each {@code spawn} event it appends to {@code observability}. */
+  /** As above, reporting each event it appends to {@code observability}. */
   public ContinuationService(
       Substrate substrate, Clock clock, RandomGenerator random, Observability observability) {
+    this(substrate, clock, random, observability, MergeFunctions.builtIn());
+  }
+
+  /** As above, merging with {@code mergeFunctions} (the built-in ones plus a recipe's own). */
+  public ContinuationService(
+      Substrate substrate,
+      Clock clock,
+      RandomGenerator random,
+      Observability observability,
+      MergeFunctions mergeFunctions) {
     this.substrate = Objects.requireNonNull(substrate, "substrate");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.observability = Objects.requireNonNull(observability, "observability");
+    this.lineages =
+        new Lineages(
+            substrate,
+            clock,
+            random,
+            observability,
+            Objects.requireNonNull(mergeFunctions, "mergeFunctions"));
+  }
+
+  /** The merge functions {@link #merge} accepts. */
+  public MergeFunctions mergeFunctions() {
+    return lineages.mergeFunctions();
+  }
+
+  /**
+   * Forks {@code parent} (BRIEF §11): appends a {@code fork} event to the parent under its lease,
+   * carving the child's budget out of the parent's, then creates the child from the parent's state
+   * as of {@code request.atSequence()} (the head when null). A parent may be terminal: the fork is
+   * then recorded after its terminal event, and its status stays (ADR-0013). With an idempotency
+   * key, a retry returns the first result ({@code replayed}) and finishes a fork a crash cut short.
+   *
+   * @param recipes checks a parameters override against the parent's recipe (null: unchecked)
+   * @throws NotFoundException if the caller's tenant has no such continuation
+   * @throws InvalidInputException naming {@code /atSequence}, {@code /budget/maxUsd}, {@code
+   *     /budget/maxTokens} or {@code /goal/parameters...}; nothing was written
+   * @throws ConflictException if the parent is running a tick (retry), or the key was used with a
+   *     different request
+   */
+  public CreateResult fork(
+      Principal caller,
+      ContinuationId parent,
+      ForkRequest request,
+      String idempotencyKey,
+      Recipes recipes) {
+    return lineages.fork(caller, parent, request, idempotencyKey, recipes);
+  }
+
+  /**
+   * Merges two or more of the caller's continuations into one new child whose working state is the
+   * merge function applied to theirs and whose budget is the sum of what each source contributes,
+   * carved out of it by a {@code merge} event appended to each source under its lease.
+   *
+   * @param recipes checks a parameters override against the first source's recipe (null: unchecked)
+   * @throws InvalidInputException naming {@code /sources...}, {@code /mergeFunction}, {@code
+   *     /budget/<source id>...} or {@code /goal/parameters...}; nothing was written
+   * @throws ConflictException if a source is running a tick (retry), or the key was used with a
+   *     different request
+   */
+  public CreateResult merge(
+      Principal caller, MergeRequest request, String idempotencyKey, Recipes recipes) {
+    return lineages.merge(caller, request, idempotencyKey, recipes);
+  }
+
+  /**
+   * The continuation's ancestors, siblings and at most {@code limit} descendants (1..{@value
+   * #MAX_LINEAGE_LIMIT}). Creates any fork child its log records that a crash left missing.
+   */
+  public LineageView lineage(Principal caller, ContinuationId id, int limit) {
+    if (limit < 1 || limit > MAX_LINEAGE_LIMIT) {
+      throw InvalidInputException.of("/query/limit", "must be between 1 and " + MAX_LINEAGE_LIMIT);
+    }
+    return lineages.lineage(caller, id, limit);
   }
 
   /**

@@ -63,6 +63,7 @@ public final class TickEngine {
   private final Duration leaseTtl;
   private final Observability observability;
   private final RandomGenerator random;
+  private final Children children;
 
   public TickEngine(
       Substrate substrate,
@@ -79,6 +80,7 @@ public final class TickEngine {
     this.leaseTtl = Objects.requireNonNull(leaseTtl, "leaseTtl");
     this.observability = Objects.requireNonNull(observability, "observability");
     this.random = Objects.requireNonNull(random, "random");
+    this.children = new Children(substrate, clock, random, observability);
   }
 
   /** This worker's lease holder name. */
@@ -190,6 +192,7 @@ public final class TickEngine {
    */
   public Persisted persist(Claim claim) {
     Tick tick = reopen(claim);
+    children.repair(tick.state); // a step that died after appending its forks
     saveSnapshot(tick.state, tick.fence);
     observability.metric("tick", 1, Map.of("status", tick.state.status().name()));
     return new Persisted(
@@ -239,14 +242,17 @@ public final class TickEngine {
   }
 
   /**
-   * Repairs what a crashed worker may have left undone: saves a lagging snapshot and re-registers
-   * the timer the current wake condition needs, and, for a tick interrupted mid-step whose lease
-   * has lapsed, schedules its resumption. Idempotent; safe to run at any time.
+   * Repairs what a crashed worker may have left undone: creates the child of any {@code fork} event
+   * whose child is missing ({@link Children#repair}), saves a lagging snapshot and re-registers the
+   * timer the current wake condition needs, and, for a tick interrupted mid-step whose lease has
+   * lapsed, schedules its resumption. Idempotent; safe to run at any time.
    */
   public void reconcile(ContinuationRef ref) {
     Optional<Continuation> snapshot = substrate.continuations().find(ref.tenant(), ref.id());
     if (snapshot.isEmpty()) return;
     Continuation state = EventLog.catchUp(substrate.events(), snapshot.get());
+    // Before the snapshot can turn terminal (and the sweep stop visiting): fork children first.
+    children.repair(state);
     if (state.status().isTerminal()) {
       if (!snapshot.get().status().isTerminal()) saveSnapshot(state, state.generation());
       return;
@@ -305,6 +311,7 @@ public final class TickEngine {
     Continuation state = tick.state;
     ContinuationRef ref = tick.ref;
     if (state.status().isTerminal()) {
+      children.repair(state);
       saveSnapshot(state, tick.fence);
       return new Plan.Finished(new TickOutcome.Ignored("continuation is " + state.status()));
     }
@@ -380,7 +387,12 @@ public final class TickEngine {
           case StepResult.Complete c -> new EventPayload.Completed(c.result(), c.workingState());
           case StepResult.Fail f -> new EventPayload.Failed(f.code(), f.message(), true);
         });
-    tick.append(batch);
+    List<EventEnvelope> appended = tick.append(batch);
+    // The fork events are in the log: bring their children into being. A crash here leaves the
+    // snapshot behind the log, so the recovery sweep reconciles this continuation and repairs.
+    for (EventEnvelope fork : Children.forks(appended)) {
+      children.ensureForkChild(tick.ref, fork);
+    }
   }
 
   private Wake interruptedWake(ContinuationRef ref, Continuation state) {
@@ -479,7 +491,7 @@ public final class TickEngine {
       this.traceId = traceId;
     }
 
-    void append(List<EventPayload> payloads) {
+    List<EventEnvelope> append(List<EventPayload> payloads) {
       var sealed = new ArrayList<EventEnvelope>(payloads.size());
       String prev = state.lastHash();
       long seq = state.lastSequence();
@@ -497,6 +509,7 @@ public final class TickEngine {
       for (EventEnvelope e : sealed) {
         observability.appended(e);
       }
+      return sealed;
     }
 
     TickOutcome finish() {

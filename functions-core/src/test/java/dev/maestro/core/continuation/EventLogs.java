@@ -54,6 +54,11 @@ final class EventLogs {
         .as(EventLogs::seal);
   }
 
+  /** Any payload that could follow a spawn, terminal or not, other than lineage bookkeeping. */
+  static Arbitrary<EventPayload> nonBookkeepingFollowUps() {
+    return followUps().filter(p -> !ContinuationFold.isLineageBookkeeping(p));
+  }
+
   /** Any payload that could follow a spawn, terminal or not. */
   static Arbitrary<EventPayload> followUps() {
     return Arbitraries.oneOf(middles().map(Step::payload), terminals().map(Step::payload));

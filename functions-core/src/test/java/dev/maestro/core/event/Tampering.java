@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.ForkPoint;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Lineage;
 import dev.maestro.core.json.Json;
@@ -57,8 +58,14 @@ public final class Tampering {
     for (RecordComponent component : payload.getClass().getRecordComponents()) {
       Object value = read(component, payload);
       if (value == null) continue;
+      Object changed =
+          value instanceof List<?> list
+                  && list.isEmpty()
+                  && component.getGenericType().getTypeName().contains("ForkPoint")
+              ? List.of(new ForkPoint(OTHER_ID, 1))
+              : different(value);
       ObjectNode json = (ObjectNode) Json.toTree(event);
-      json.withObject("/payload").set(component.getName(), Json.toTree(different(value)));
+      json.withObject("/payload").set(component.getName(), Json.toTree(changed));
       tampers.add(new Tamper("payload." + component.getName(), json.toString()));
     }
     return tampers;
@@ -99,6 +106,7 @@ public final class Tampering {
           new BudgetLimits(
               limits.maxUsd().add(BigDecimal.ONE), limits.softUsd(), limits.maxTokens());
       case Lineage lineage -> lineage.withChild(other(lineage.root()));
+      case ForkPoint point -> new ForkPoint(point.continuation(), point.atSequence() + 1);
       case GoalFrame g ->
           new GoalFrame(
               g.objective() + "~",
@@ -116,7 +124,10 @@ public final class Tampering {
       case Runtime runtime -> runtime == Runtime.MAESTRO ? Runtime.AGENTCORE : Runtime.MAESTRO;
       case List<?> list -> {
         var longer = new ArrayList<Object>(list);
-        longer.add(OTHER_ID);
+        longer.add(
+            !list.isEmpty() && list.get(0) instanceof ForkPoint
+                ? new ForkPoint(OTHER_ID, 1)
+                : OTHER_ID);
         yield longer;
       }
       default -> throw new IllegalArgumentException("no tamper for " + value.getClass());

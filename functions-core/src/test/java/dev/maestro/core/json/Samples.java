@@ -6,6 +6,7 @@ import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.Spend;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.ForkPoint;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Lineage;
 import dev.maestro.core.continuation.Status;
@@ -228,7 +229,23 @@ public final class Samples {
         List.of(
             new EventPayload.Spawn(goalFrame(), lineage(), json("{\"round\":0}"), timer()),
             new EventPayload.Spawn(
-                minimalGoalFrame(), Lineage.root(ID), json("{}"), wakeConditions().get(5))));
+                minimalGoalFrame(), Lineage.root(ID), json("{}"), wakeConditions().get(5)),
+            new EventPayload.Spawn(
+                goalFrame(),
+                new Lineage(List.of(ID), List.of(), ID),
+                json("{\"round\":3}"),
+                timer(),
+                new ForkPoint(ID, 12),
+                List.of(),
+                null),
+            new EventPayload.Spawn(
+                goalFrame(),
+                new Lineage(List.of(CHILD, SIBLING), List.of(), ID),
+                json("{\"sources\":[]}"),
+                timer(),
+                null,
+                List.of(new ForkPoint(CHILD, 4), new ForkPoint(SIBLING, 9)),
+                "concat")));
     payloads.put(
         EventType.WAKE,
         List.of(
@@ -294,12 +311,22 @@ public final class Samples {
         EventType.FORK,
         List.of(
             new EventPayload.Forked(
+                CHILD, 7, new BudgetLimits(new BigDecimal("0.50"), new BigDecimal("0.40"), 50_000)),
+            new EventPayload.Forked(
                 CHILD,
-                7,
-                new BudgetLimits(new BigDecimal("0.50"), new BigDecimal("0.40"), 50_000))));
+                3,
+                BudgetLimits.ofUsd(new BigDecimal("0.25"), 0),
+                "the same question, dairy goats only",
+                json("{\"maxSources\":10}"))));
     payloads.put(
         EventType.MERGE,
-        List.of(new EventPayload.Merged(List.of(CHILD, SIBLING), "concatenate-citations")));
+        List.of(
+            new EventPayload.Merged(List.of(CHILD, SIBLING), "concatenate-citations"),
+            new EventPayload.Merged(
+                List.of(CHILD, SIBLING),
+                "union",
+                ID,
+                new BudgetLimits(new BigDecimal("0.30"), new BigDecimal("0.20"), 0))));
     payloads.put(
         EventType.SLEEP,
         List.of(

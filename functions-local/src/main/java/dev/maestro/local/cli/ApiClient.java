@@ -12,17 +12,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A small client of the Maestro HTTP API, used by the CLI's demo and events commands. */
+/**
+ * A small client of the Maestro HTTP API, used by the CLI's demo, events, fork and lineage
+ * commands.
+ */
 final class ApiClient {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private final String token;
+  private final String idempotencyKey;
 
   ApiClient(String baseUrl, String token) {
+    this(baseUrl, token, null);
+  }
+
+  /** A client that sends {@code idempotencyKey} (null: none) with every request. */
+  ApiClient(String baseUrl, String token, String idempotencyKey) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.token = token;
+    this.idempotencyKey = idempotencyKey;
   }
 
   /** POSTs a goal frame; returns the created continuation's JSON. */
@@ -61,8 +71,28 @@ final class ApiClient {
     return events;
   }
 
-  private JsonNode send(HttpRequest.Builder request, int expected)
+  /** POSTs a fork of {@code id}; returns the child's JSON (created, or an idempotent replay). */
+  JsonNode fork(String id, JsonNode request) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/continuations/" + id + "/fork"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(request))),
+        201,
+        200);
+  }
+
+  /** The lineage of {@code id}, with at most {@code limit} descendants. */
+  JsonNode lineage(String id, int limit) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(
+                URI.create(baseUrl + "/continuations/" + id + "/lineage?limit=" + limit))
+            .GET(),
+        200);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, int... expected)
       throws IOException, InterruptedException {
+    if (idempotencyKey != null) request.header("Idempotency-Key", idempotencyKey);
     HttpResponse<String> response =
         http.send(
             request
@@ -70,7 +100,7 @@ final class ApiClient {
                 .timeout(Duration.ofSeconds(30))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
+    if (java.util.Arrays.stream(expected).noneMatch(code -> code == response.statusCode())) {
       throw new IOException(
           "HTTP " + response.statusCode() + " from " + response.uri() + ": " + response.body());
     }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       TokenCommand.class,
       EventsCommand.class,
+      ForkCommand.class,
+      LineageCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
       InvokeCommand.class,

@@ -14,7 +14,10 @@ class MaestroCliTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"serve", "demo", "token", "events", "doctor", "bench", "invoke"})
+  @ValueSource(
+      strings = {
+        "serve", "demo", "token", "events", "fork", "lineage", "doctor", "bench", "invoke"
+      })
   void givenAnyCommand_whenAskedForHelp_thenItPrintsItsUsageAndSucceeds(String command) {
     CliRun r = CliRun.of(command, "--help");
 
@@ -27,7 +30,9 @@ class MaestroCliTest {
     CliRun r = CliRun.of();
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("serve", "demo", "token", "events", "doctor", "bench", "invoke");
+    assertThat(r.out())
+        .contains(
+            "serve", "demo", "token", "events", "fork", "lineage", "doctor", "bench", "invoke");
   }
 
   @Test

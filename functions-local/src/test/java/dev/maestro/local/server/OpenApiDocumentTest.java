@@ -225,6 +225,15 @@ class OpenApiDocumentTest {
     Response created = api.postJson("/continuations", api.token("acme"), goalExample.toString());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
 
+    JsonNode forkExample = doc.at("/components/schemas/ForkRequest/example");
+    assertValid(schema("#/components/schemas/ForkRequest"), forkExample, "fork example");
+    String parent = created.json().path("id").asText();
+    api.runDueTicks();
+    Response forked =
+        api.postJson(
+            "/continuations/" + parent + "/fork", api.token("acme"), forkExample.toString());
+    assertThat(forked.status()).as(forked.toString()).isEqualTo(201);
+
     JsonNode decideExample = doc.at("/components/schemas/DecideRequest/example");
     assertValid(schema("#/components/schemas/DecideRequest"), decideExample, "decide example");
     Response decided = api.postJson("/decide", api.token("acme"), decideExample.toString());
@@ -311,6 +320,74 @@ class OpenApiDocumentTest {
         200);
     check("/decide", "post", api.postJson("/decide", acme, "{\"stepKind\":\"nap\"}"), 400);
     check("/decide", "post", api.postJson("/decide", null, decide), 401);
+    String parent = api.create("acme", goal);
+    String other = api.create("acme", goal);
+    api.runDueTicks();
+    Response forked =
+        api.postJson(
+            "/continuations/" + parent + "/fork",
+            acme,
+            "{\"atSequence\":1,\"budget\":{\"maxUsd\":0.25}}",
+            "Idempotency-Key",
+            key + "-fork");
+    check("/continuations/{id}/fork", "post", forked, 201);
+    check(
+        "/continuations/{id}/fork",
+        "post",
+        api.postJson(
+            "/continuations/" + parent + "/fork",
+            acme,
+            "{\"atSequence\":1,\"budget\":{\"maxUsd\":0.25}}",
+            "Idempotency-Key",
+            key + "-fork"),
+        200);
+    check(
+        "/continuations/{id}/fork",
+        "post",
+        api.postJson("/continuations/" + parent + "/fork", acme, "{\"budget\":{\"maxUsd\":9}}"),
+        400);
+    check(
+        "/continuations/{id}/fork",
+        "post",
+        api.postJson(
+            "/continuations/" + UUID.randomUUID() + "/fork", acme, "{\"budget\":{\"maxUsd\":0.1}}"),
+        404);
+    String merge =
+        "{\"sources\":[\""
+            + parent
+            + "\",\""
+            + other
+            + "\"],\"mergeFunction\":\"concat\",\"budget\":{\""
+            + parent
+            + "\":{\"maxUsd\":0.1},\""
+            + other
+            + "\":{\"maxUsd\":0.1}},\"goal\":{\"objective\":\"merged\"}}";
+    check("/continuations/merge", "post", api.postJson("/continuations/merge", acme, merge), 201);
+    check(
+        "/continuations/merge",
+        "post",
+        api.postJson("/continuations/merge", acme, "{\"sources\":[]}"),
+        400);
+    check(
+        "/continuations/{id}/lineage",
+        "get",
+        api.get("/continuations/" + parent + "/lineage", acme),
+        200);
+    check(
+        "/continuations/{id}/lineage",
+        "get",
+        api.get("/continuations/" + forked.json().path("id").asText() + "/lineage", acme),
+        200);
+    check(
+        "/continuations/{id}/lineage",
+        "get",
+        api.get("/continuations/" + UUID.randomUUID() + "/lineage", acme),
+        404);
+    check(
+        "/continuations/{id}/lineage",
+        "get",
+        api.get("/continuations/" + parent + "/lineage?limit=0", acme),
+        400);
     check("/health", "get", api.get("/health", null), 200);
     check("/openapi.json", "get", api.get("/openapi.json", null), 200);
   }

@@ -1,0 +1,102 @@
+package dev.maestro.local.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.maestro.core.continuation.ContinuationId;
+import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.json.Json;
+import dev.maestro.local.server.LocalJwtIssuer;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code maestro fork <id>}: forks a continuation through a running {@code maestro serve}, from its
+ * head or, with {@code --at}, from any past event, carving {@code --budget} dollars out of the
+ * parent's remaining budget. Prints the child's id.
+ */
+@Command(
+    name = "fork",
+    mixinStandardHelpOptions = true,
+    description =
+        "Forks a continuation through a running API (maestro serve), now or from a past event"
+            + " (--at), with a budget carved out of the parent's. Prints the child's id.")
+final class ForkCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "ID", description = "The continuation to fork.")
+  String id;
+
+  @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
+  String tenant;
+
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "The API (default: ${DEFAULT-VALUE}).")
+  String url;
+
+  @Option(
+      names = "--at",
+      paramLabel = "SEQ",
+      description = "Fork from the state as of this event of the parent (default: its head).")
+  Long at;
+
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      required = true,
+      description = "The child's hard cap in US dollars, carved out of the parent's budget.")
+  BigDecimal budget;
+
+  @Option(names = "--objective", description = "The child's objective (default: the parent's).")
+  String objective;
+
+  @Option(
+      names = "--idempotency-key",
+      description = "Makes a retry of this fork return the first child instead of a second one.")
+  String idempotencyKey;
+
+  @Option(names = "--json", description = "Print the child as JSON.")
+  boolean json;
+
+  @Mixin DataDirOption data;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!ContinuationId.isValid(id)) {
+      System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
+      return 2;
+    }
+    if (!TenantOption.isValid(tenant)) return 2;
+    if (at != null && at < 1) {
+      System.err.println("--at: must be a sequence >= 1");
+      return 2;
+    }
+    if (budget.signum() < 0) {
+      System.err.println("--budget: must be >= 0");
+      return 2;
+    }
+    ObjectNode request = JsonNodeFactory.instance.objectNode();
+    if (at != null) request.put("atSequence", at);
+    request.putObject("budget").put("maxUsd", budget);
+    if (objective != null) request.putObject("goal").put("objective", objective);
+    var issuer =
+        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
+    var client =
+        new ApiClient(
+            url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)), idempotencyKey);
+    try {
+      var child = client.fork(id, request);
+      System.out.println(json ? Json.write(child) : child.path("id").asText());
+      return 0;
+    } catch (IOException e) {
+      System.err.println(e.getMessage());
+      return 1;
+    }
+  }
+}
