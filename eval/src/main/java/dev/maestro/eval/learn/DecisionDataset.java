@@ -120,9 +120,20 @@ public final class DecisionDataset {
     int decisions = 0;
     int withInput = 0;
     int events = 0;
-    for (int group = 0; group < refs.size(); group++) {
-      ContinuationRef ref = refs.get(group);
+    // A continuation that made no decision (a forked sub-goal that completed at once) adds no
+    // rows and is not a group.
+    var groups = new ArrayList<ContinuationRef>();
+    var logs = new ArrayList<List<EventEnvelope>>();
+    for (ContinuationRef ref : refs) {
       List<EventEnvelope> log1 = LocalLogs.events(log, ref);
+      if (log1.stream().anyMatch(e -> e.payload() instanceof EventPayload.Decided)) {
+        groups.add(ref);
+        logs.add(log1);
+      }
+    }
+    for (int group = 0; group < groups.size(); group++) {
+      ContinuationRef ref = groups.get(group);
+      List<EventEnvelope> log1 = logs.get(group);
       events += log1.size();
       TenantPolicy policy = policies.apply(ref.tenant());
       Boolean goalMet = goalMet(log1);
@@ -143,7 +154,7 @@ public final class DecisionDataset {
         }
       }
     }
-    return new DecisionDataset(refs, route.build(), branch.build(), decisions, withInput, events);
+    return new DecisionDataset(groups, route.build(), branch.build(), decisions, withInput, events);
   }
 
   /** The continuations read, in row-group order. */

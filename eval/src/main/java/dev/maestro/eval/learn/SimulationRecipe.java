@@ -8,7 +8,6 @@ import dev.maestro.core.budget.Budget;
 import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.PriceTable;
 import dev.maestro.core.continuation.Continuation;
-import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.Status;
 import dev.maestro.core.dispatch.ModelDispatch;
 import dev.maestro.core.dispatch.TierRouting;
@@ -70,6 +69,12 @@ final class SimulationRecipe implements Recipe {
   private static final double[] CAPABILITY = {0.35, 0.65, 0.95};
   private static final long[] STEP_MINUTES = {2, 5, 12};
   private static final int MAX_FORKS_PER_CONTINUATION = 2;
+
+  /** The parameter marking a forked sub-goal child, which completes on its first step. */
+  static final String SUB_GOAL = "subGoal";
+
+  private static final BudgetLimits SUB_GOAL_BUDGET =
+      BudgetLimits.ofUsd(new BigDecimal("0.000001"), 0);
 
   private final ShadowKernel kernel;
   private final Function<dev.maestro.core.continuation.TenantId, TenantPolicy> policies;
@@ -133,6 +138,9 @@ final class SimulationRecipe implements Recipe {
   @Override
   public StepResult step(StepContext context) {
     Continuation c = context.continuation();
+    if (c.goalFrame().parameters().path(SUB_GOAL).asBoolean(false)) {
+      return new StepResult.Complete(NODES.objectNode().put(SUB_GOAL, true), c.workingState());
+    }
     long seed = c.goalFrame().parameters().path("seed").asLong();
     Truth truth = Truth.of(seed);
     JsonNode ws = c.workingState();
@@ -276,10 +284,22 @@ final class SimulationRecipe implements Recipe {
       Budget budget = c.budget().charge(metered.charge().usd(), contextTokens, tokensOut);
       BigDecimal share =
           budget.remainingUsd().divide(BigDecimal.valueOf(forkCount + 1L), 6, RoundingMode.DOWN);
-      for (int i = 0; i < forkCount; i++) {
-        context.emit(
-            new EventPayload.Forked(
-                ContinuationId.newId(now, r), c.lastSequence(), BudgetLimits.ofUsd(share, 0)));
+      // Each sub-goal is a real child in the lineage, which completes at once: the simulated work
+      // of the sub-goals is done by this continuation as further steps, so the children take only
+      // a token carve and leave the budget with it. (share: what a real split would give each.)
+      boolean fits =
+          context
+                  .budget()
+                  .remainingUsd()
+                  .compareTo(SUB_GOAL_BUDGET.maxUsd().multiply(BigDecimal.valueOf(forkCount)))
+              >= 0;
+      for (int i = 0; fits && i < forkCount; i++) {
+        context.fork(
+            SUB_GOAL_BUDGET,
+            null,
+            c.goalFrame().parameters().deepCopy() instanceof ObjectNode p
+                ? p.put(SUB_GOAL, true).put("share", share.toPlainString())
+                : null);
       }
       forks++;
       forkGoals += forkCount;

@@ -97,6 +97,7 @@ public final class Simulator {
                   decisions.incrementAndGet();
                   if (d.shadow() != null) scored.incrementAndGet();
                 }
+                case EventPayload.Completed c when c.result().path("subGoal").asBoolean(false) -> {}
                 case EventPayload.Completed c -> {
                   completed.incrementAndGet();
                   if (c.result().path("goal_met").asBoolean(false)) goalsMet.incrementAndGet();

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,15 +102,10 @@ class ChaosReconcileFenceTest {
   }
 
   /**
-   * Fails on the current engine: {@code TickEngine.reconcile} saves a lagging terminal snapshot
-   * under {@code state.generation()}, the generation of the last event, but the lease generation
-   * has since moved past it (a worker took the lease and died before writing), so {@code
-   * ContinuationStore.saveSnapshot} rejects the write with {@code FencedException}: the sweep
-   * throws instead of repairing, and the snapshot stays CREATED (and listed by {@code
-   * scanUnfinished}) until some wake is redelivered.
+   * A lagging terminal snapshot whose lease generation moved past the log's last event (a worker
+   * took the lease and died before writing): reconcile takes the lease itself to save it, rather
+   * than saving under the last event's generation and being fenced out.
    */
-  @Disabled(
-      "reconcile fences itself out: a terminal snapshot saved under the last event's generation")
   @Test
   void
       givenACompletedLogWithALaggingSnapshotAndALaterLease_whenReconciled_thenTheSnapshotIsSaved() {
@@ -124,13 +118,10 @@ class ChaosReconcileFenceTest {
   }
 
   /**
-   * The same defect found by a random schedule: {@code maestro chaos --crash-loops --seed 245
-   * --schedules 1} (also seeds 1, 25, 83, 267 of the first 300) reports that {@code reconcile}, run
-   * after a crash loop, threw {@code FencedException} ("carries fence 2 but the lease is at
-   * generation 3").
+   * The random schedule that found it: {@code maestro chaos --crash-loops --seed 245 --schedules 1}
+   * (also seeds 1, 25, 83, 267 of the first 300) once saw {@code reconcile}, run after a crash
+   * loop, throw {@code FencedException} ("carries fence 2 but the lease is at generation 3").
    */
-  @Disabled(
-      "reconcile fences itself out: a terminal snapshot saved under the last event's generation")
   @Test
   void givenCrashLoopSchedule245_whenRun_thenNoInvariantIsViolated() {
     ChaosSchedule.Report report = ChaosSchedule.run(245, dir, true);

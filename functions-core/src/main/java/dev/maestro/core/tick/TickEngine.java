@@ -254,7 +254,7 @@ public final class TickEngine {
     // Before the snapshot can turn terminal (and the sweep stop visiting): fork children first.
     children.repair(state);
     if (state.status().isTerminal()) {
-      if (!snapshot.get().status().isTerminal()) saveSnapshot(state, state.generation());
+      if (!snapshot.get().status().isTerminal()) saveTerminalSnapshot(ref, state);
       return;
     }
     ensureTimer(ref, state);
@@ -274,6 +274,30 @@ public final class TickEngine {
                   ref.id(),
                   at,
                   new Wake(state.currentWakeId(), WakeKind.TIMER, "resume", at, null)));
+    }
+  }
+
+  /**
+   * Saves the snapshot of a continuation whose log has ended but whose snapshot lags it (a worker
+   * died after the closing append). The save is fenced like any other: under a lease taken for it,
+   * since a later worker may have bumped the generation past the log's last event without writing
+   * anything. If another worker holds the lease, that worker (or the next reconcile after its lease
+   * lapses) finishes the job.
+   */
+  private void saveTerminalSnapshot(ContinuationRef ref, Continuation state) {
+    Lease lease;
+    try {
+      lease =
+          substrate.continuations().acquireLease(ref.tenant(), ref.id(), holder, leaseTtl, now());
+    } catch (LeaseHeldException held) {
+      return;
+    }
+    try {
+      saveSnapshot(state, lease.generation());
+    } catch (FencedException overtaken) {
+      // Another worker took the lease over in between; it sees the same terminal log.
+    } finally {
+      substrate.continuations().releaseLease(ref.tenant(), ref.id(), lease);
     }
   }
 
