@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       TokenCommand.class,
       EventsCommand.class,
+      PublishCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
       InvokeCommand.class,
