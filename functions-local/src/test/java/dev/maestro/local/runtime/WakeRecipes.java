@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Recipes that wait on streams and publish tags, for the wake tests of the embedded runtime. */
-final class WakeRecipes {
+public final class WakeRecipes {
 
   private WakeRecipes() {}
 
   /** Every recipe here. */
-  static Recipes all() {
+  public static Recipes all() {
     return Recipes.of(new Listener(), new Publisher());
   }
 
@@ -68,7 +68,7 @@ final class WakeRecipes {
   }
 
   /** A listener waiting on the stream {@code topic} for messages containing {@code predicate}. */
-  static GoalFrame streamListener(String topic, JsonNode predicate) {
+  public static GoalFrame streamListener(String topic, JsonNode predicate) {
     return listener(
         dev.maestro.core.json.Json.tree(
             dev.maestro.core.json.Json.write(new WakeCondition.Stream(topic, predicate))));
@@ -109,7 +109,7 @@ final class WakeRecipes {
   }
 
   /** The wake ids of {@code id}'s {@code wake} events, in log order. */
-  static List<String> wakeIds(LocalRuntime runtime, Principal caller, ContinuationId id) {
+  public static List<String> wakeIds(LocalRuntime runtime, Principal caller, ContinuationId id) {
     return log(runtime, caller, id).stream()
         .filter(e -> e.payload() instanceof EventPayload.Woken)
         .map(e -> ((EventPayload.Woken) e.payload()).wakeId())
