@@ -32,10 +32,11 @@ import java.util.Objects;
  * subscribers ({@link PublishFanout}: a due-now wake registered with the scheduler for each, which
  * starts its tick) and sends the event's fact rows ({@link FactRows}) to the {@link FactSink}. All
  * are idempotent, so a replayed record changes nothing in the index, registers the same wake ids
- * again (each applied at most once) and sends the same rows again. A record whose image is not an event (a bug, never a
- * transient state) is dead-lettered as {@code cdc} and skipped, so it cannot stall the shard. On a
- * failure the rows gathered so far are sent and the failing record's sequence number is reported;
- * if sending fails, the batch's first record is reported and the whole batch is retried.
+ * again (each applied at most once) and sends the same rows again. A record whose image is not an
+ * event (a bug, never a transient state) is dead-lettered as {@code cdc} and skipped, so it cannot
+ * stall the shard. On a failure the rows gathered so far are sent and the failing record's sequence
+ * number is reported; if sending fails, the batch's first record is reported and the whole batch is
+ * retried.
  *
  * <p>Environment: those of {@link AwsRuntime}, and {@code MAESTRO_FACTS_DELIVERY_STREAM}, the
  * Firehose delivery stream the rows go to.

@@ -15,18 +15,18 @@ import dev.maestro.aws.streams.LambdaEvents;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.facts.FactRows;
 import dev.maestro.core.facts.Lifecycle;
 import dev.maestro.core.json.Json;
-import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SubscriptionIndexer;
+import dev.maestro.core.stream.Subscriptions;
 import dev.maestro.core.stream.WakeSink;
+import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.wake.Wake;
 import dev.maestro.core.wake.WakeCondition;
 import dev.maestro.core.wake.WakeKind;
-import dev.maestro.core.stream.Subscriptions;
-import dev.maestro.core.substrate.ContinuationRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,7 +259,8 @@ class CdcHandlerTest {
   }
 
   @Test
-  void givenASiblingWaitingOnATag_whenAPublishToItIsCaptured_thenThatSiblingAloneGetsAPublishWake() {
+  void
+      givenASiblingWaitingOnATag_whenAPublishToItIsCaptured_thenThatSiblingAloneGetsAPublishWake() {
     EventEnvelope sleep = sibling(2, new WakeCondition.Publish("reviewed"));
     EventEnvelope otherTag = other(2, new WakeCondition.Publish("drafted"));
     EventEnvelope publish = publish(7, "reviewed");
