@@ -27,6 +27,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 
 /**
@@ -158,7 +159,7 @@ public final class LocalRuntime implements AutoCloseable {
     Continuation state = EventLog.catchUp(substrate.events(), snapshot.get());
     var keys =
         state.wakeCondition() == null
-            ? java.util.Set.<String>of()
+            ? Set.<String>of()
             : SubscriptionIndexer.keys(state.wakeCondition());
     if (keys.isEmpty()) subscriptions.unsubscribe(ref, state.lastSequence());
     else subscriptions.subscribe(ref, keys, state.lastSequence());

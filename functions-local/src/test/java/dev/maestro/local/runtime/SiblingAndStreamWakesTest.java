@@ -10,7 +10,6 @@ import dev.maestro.core.continuation.Status;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
-import dev.maestro.core.json.Json;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SchedulerWakeSink;
@@ -236,10 +235,5 @@ class SiblingAndStreamWakesTest {
 
   private static com.fasterxml.jackson.databind.node.ObjectNode obj() {
     return JsonNodeFactory.instance.objectNode();
-  }
-
-  @SuppressWarnings("unused")
-  private static String json(Object o) {
-    return Json.write(o);
   }
 }
