@@ -15,6 +15,8 @@ import dev.maestro.core.facts.FactSink;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.stream.DeadLetter;
 import dev.maestro.core.stream.DeadLetters;
+import dev.maestro.core.stream.PublishFanout;
+import dev.maestro.core.stream.SchedulerWakeSink;
 import dev.maestro.core.stream.SubscriptionIndexer;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,12 +28,15 @@ import java.util.Objects;
 /**
  * Change data capture over the {@code events} table's stream ({@code NEW_IMAGE}, event source
  * mapping with {@code ReportBatchItemFailures}). For every inserted event it updates the stream
- * subscriptions index ({@link SubscriptionIndexer}) and sends the event's fact rows ({@link
- * FactRows}) to the {@link FactSink}. Both are idempotent, so a replayed record changes nothing in
- * the index and sends the same rows again. A record whose image is not an event (a bug, never a
- * transient state) is dead-lettered as {@code cdc} and skipped, so it cannot stall the shard. On a
- * failure the rows gathered so far are sent and the failing record's sequence number is reported;
- * if sending fails, the batch's first record is reported and the whole batch is retried.
+ * subscriptions index ({@link SubscriptionIndexer}), fans a {@code publish} event out to its tag's
+ * subscribers ({@link PublishFanout}: a due-now wake registered with the scheduler for each, which
+ * starts its tick) and sends the event's fact rows ({@link FactRows}) to the {@link FactSink}. All
+ * are idempotent, so a replayed record changes nothing in the index, registers the same wake ids
+ * again (each applied at most once) and sends the same rows again. A record whose image is not an
+ * event (a bug, never a transient state) is dead-lettered as {@code cdc} and skipped, so it cannot
+ * stall the shard. On a failure the rows gathered so far are sent and the failing record's sequence
+ * number is reported; if sending fails, the batch's first record is reported and the whole batch is
+ * retried.
  *
  * <p>Environment: those of {@link AwsRuntime}, and {@code MAESTRO_FACTS_DELIVERY_STREAM}, the
  * Firehose delivery stream the rows go to.
@@ -41,13 +46,19 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
   static final String SOURCE = "cdc";
 
   private final SubscriptionIndexer indexer;
+  private final PublishFanout fanout;
   private final FactSink facts;
   private final DeadLetters deadLetters;
   private final Clock clock;
 
   public CdcHandler(
-      SubscriptionIndexer indexer, FactSink facts, DeadLetters deadLetters, Clock clock) {
+      SubscriptionIndexer indexer,
+      PublishFanout fanout,
+      FactSink facts,
+      DeadLetters deadLetters,
+      Clock clock) {
     this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.fanout = Objects.requireNonNull(fanout, "fanout");
     this.facts = Objects.requireNonNull(facts, "facts");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -67,15 +78,22 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
   public CdcHandler() {
     this(
         Container.HANDLER.indexer,
+        Container.HANDLER.fanout,
         Container.HANDLER.facts,
         Container.HANDLER.deadLetters,
         Container.HANDLER.clock);
   }
 
-  /** Wiring over the container's DynamoDB tables, with the given fact sink. */
+  /**
+   * Wiring over the container's DynamoDB tables and scheduler (publish wakes), with the given fact
+   * sink.
+   */
   public static CdcHandler fromRuntime(AwsRuntime runtime, FactSink facts) {
+    var subscriptions = new DynamoSubscriptions(runtime.client(), runtime.tables());
     return new CdcHandler(
-        new SubscriptionIndexer(new DynamoSubscriptions(runtime.client(), runtime.tables())),
+        new SubscriptionIndexer(subscriptions),
+        new PublishFanout(
+            subscriptions, new SchedulerWakeSink(runtime.substrate().scheduler(), runtime.clock())),
         facts,
         new DynamoDeadLetters(runtime.client(), runtime.tables()),
         runtime.clock());
@@ -113,6 +131,7 @@ public final class CdcHandler implements RequestHandler<DynamodbEvent, StreamsEv
       }
       try {
         indexer.apply(envelope);
+        fanout.apply(envelope);
         rows.addAll(FactRows.rows(envelope));
       } catch (RuntimeException transientFailure) {
         HandlerLog.retrying(context, SOURCE, sequence, transientFailure);

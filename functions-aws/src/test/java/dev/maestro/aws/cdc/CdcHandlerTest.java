@@ -15,12 +15,18 @@ import dev.maestro.aws.streams.LambdaEvents;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
+import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.facts.FactRows;
 import dev.maestro.core.facts.Lifecycle;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SubscriptionIndexer;
 import dev.maestro.core.stream.Subscriptions;
+import dev.maestro.core.stream.WakeSink;
 import dev.maestro.core.substrate.ContinuationRef;
+import dev.maestro.core.wake.Wake;
+import dev.maestro.core.wake.WakeCondition;
+import dev.maestro.core.wake.WakeKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +59,9 @@ class CdcHandlerTest {
   private DynamoTables tables;
   private DynamoSubscriptions subscriptions;
   private InMemoryFactSink facts;
+  private final List<Delivery> published = new ArrayList<>();
+
+  record Delivery(ContinuationRef ref, Wake wake) {}
 
   @BeforeAll
   static void startDynamo() {
@@ -249,11 +258,108 @@ class CdcHandlerTest {
         .containsExactly(sequenceNumber(1));
   }
 
+  @Test
+  void
+      givenASiblingWaitingOnATag_whenAPublishToItIsCaptured_thenThatSiblingAloneGetsAPublishWake() {
+    EventEnvelope sleep = sibling(2, new WakeCondition.Publish("reviewed"));
+    EventEnvelope otherTag = other(2, new WakeCondition.Publish("drafted"));
+    EventEnvelope publish = publish(7, "reviewed");
+
+    var response =
+        handler(subscriptions).handleRequest(stream(List.of(sleep, otherTag, publish)), null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(published)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.ref()).isEqualTo(new ContinuationRef(Lifecycle.TENANT, SIBLING));
+              assertThat(d.wake().kind()).isEqualTo(WakeKind.PUBLISH);
+              assertThat(d.wake().id()).isEqualTo(PublishFanout.wakeId(Lifecycle.ID, 7));
+              assertThat(d.wake().payload().path("traceparent").asText())
+                  .isEqualTo("00-" + publish.traceId() + "-" + publish.spanId() + "-01");
+            });
+  }
+
+  @Test
+  void givenAPublishRecordReplayed_whenCapturedAgain_thenTheSameWakeIdIsDeliveredAgain() {
+    handler(subscriptions).handleRequest(stream(List.of(sibling(2, tag("reviewed")))), null);
+    EventEnvelope publish = publish(7, "reviewed");
+
+    handler(subscriptions).handleRequest(stream(List.of(publish)), null);
+    handler(subscriptions).handleRequest(stream(List.of(publish)), null);
+
+    assertThat(published)
+        .extracting(d -> d.wake().id())
+        .containsExactly(
+            PublishFanout.wakeId(Lifecycle.ID, 7), PublishFanout.wakeId(Lifecycle.ID, 7));
+  }
+
+  @Test
+  void givenTheSchedulerFailsOnTheWake_whenThePublishIsCaptured_thenItsSequenceIsReported() {
+    handler(subscriptions).handleRequest(stream(List.of(sibling(2, tag("reviewed")))), null);
+
+    StreamsEventResponse response =
+        handler(
+                subscriptions,
+                (ref, wake) -> {
+                  throw new IllegalStateException("scheduler unavailable");
+                })
+            .handleRequest(stream(List.of(publish(7, "reviewed"))), null);
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(sequenceNumber(7));
+  }
+
   // ---- helpers ----
 
+  private static final ContinuationId SIBLING =
+      ContinuationId.of("0190a1b2-0000-7000-8000-0000000000b1");
+  private static final ContinuationId OTHER =
+      ContinuationId.of("0190a1b2-0000-7000-8000-0000000000b2");
+
+  private static WakeCondition tag(String tag) {
+    return new WakeCondition.Publish(tag);
+  }
+
+  private static EventEnvelope sibling(long sequence, WakeCondition until) {
+    return event(SIBLING, sequence, new EventPayload.Slept(until, "waiting", null));
+  }
+
+  private static EventEnvelope other(long sequence, WakeCondition until) {
+    return event(OTHER, sequence, new EventPayload.Slept(until, "waiting", null));
+  }
+
+  private static EventEnvelope publish(long sequence, String tag) {
+    return event(
+        Lifecycle.ID,
+        sequence,
+        new EventPayload.Published(tag, Json.mapper().createObjectNode().put("ok", true)));
+  }
+
+  private static EventEnvelope event(ContinuationId id, long sequence, EventPayload payload) {
+    return EventEnvelope.seal(
+        id,
+        Lifecycle.TENANT,
+        1,
+        sequence,
+        Lifecycle.T0.plusSeconds(sequence),
+        id.traceId(),
+        "00f067aa0ba902b7",
+        dev.maestro.core.event.Runtime.MAESTRO,
+        payload,
+        EventEnvelope.GENESIS);
+  }
+
   private CdcHandler handler(Subscriptions index) {
+    return handler(index, (ref, wake) -> published.add(new Delivery(ref, wake)));
+  }
+
+  private CdcHandler handler(Subscriptions index, WakeSink sink) {
     return new CdcHandler(
         new SubscriptionIndexer(index),
+        new PublishFanout(index, sink),
         facts,
         new DynamoDeadLetters(dynamo.client(), tables),
         CLOCK);

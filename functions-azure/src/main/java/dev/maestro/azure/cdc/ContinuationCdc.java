@@ -11,7 +11,9 @@ import dev.maestro.core.facts.FactSink;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.stream.DeadLetter;
 import dev.maestro.core.stream.DeadLetters;
+import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SubscriptionIndexer;
+import dev.maestro.core.stream.WakeSink;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.EventLog;
 import java.io.UncheckedIOException;
@@ -30,17 +32,20 @@ import java.util.Objects;
  * same. So CDC reacts to continuation documents instead: for each one it reads the committed events
  * after its cursor up to the document's head ({@code logHeadSequence}) through the {@link EventLog}
  * port, which returns only committed events, applies each to the subscriptions index ({@link
- * SubscriptionIndexer}), sends their fact rows ({@link FactRows}) to the {@link FactSink}, and only
- * then advances the continuation's cursor ({@link Cursors}). A continuation is finished before the
- * next is started; a failure is thrown, and what was finished stays finished.
+ * SubscriptionIndexer}), fans each {@code publish} event out to its tag's subscribers ({@link
+ * PublishFanout}: a due-now wake for each, which raises its orchestration's event), sends their
+ * fact rows ({@link FactRows}) to the {@link FactSink}, and only then advances the continuation's
+ * cursor ({@link Cursors}). A continuation is finished before the next is started; a failure is
+ * thrown, and what was finished stays finished.
  *
- * <p>Replays change nothing in the index (its writes are conditional on the sequence) and a
- * document whose head is at or behind the cursor is skipped. If the function fails after sending
- * rows but before the cursor moves, the retry sends them again (rows are deduplicated downstream).
- * If the host gives up on a batch, nothing is lost for good: the next change of that continuation
- * document reads everything after the cursor. Documents of the container that are not continuation
- * documents (the unfinished index) are ignored; a continuation document whose tenant, id or head
- * cannot be read is dead-lettered as {@value #SOURCE} and skipped.
+ * <p>Replays change nothing in the index (its writes are conditional on the sequence), deliver the
+ * same publish wake ids again (each applied at most once by the subscriber's tick), and a document
+ * whose head is at or behind the cursor is skipped. If the function fails after sending rows but
+ * before the cursor moves, the retry sends them again (rows are deduplicated downstream). If the
+ * host gives up on a batch, nothing is lost for good: the next change of that continuation document
+ * reads everything after the cursor. Documents of the container that are not continuation documents
+ * (the unfinished index) are ignored; a continuation document whose tenant, id or head cannot be
+ * read is dead-lettered as {@value #SOURCE} and skipped.
  */
 public final class ContinuationCdc {
 
@@ -63,11 +68,16 @@ public final class ContinuationCdc {
 
   private final EventLog log;
   private final SubscriptionIndexer indexer;
+  private final PublishFanout fanout;
   private final FactSink facts;
   private final Cursors cursors;
   private final DeadLetters deadLetters;
   private final Clock clock;
 
+  /**
+   * CDC without sibling fan-out: the index and the fact rows only (a local capture for facts, where
+   * no orchestration can be woken).
+   */
   public ContinuationCdc(
       EventLog log,
       SubscriptionIndexer indexer,
@@ -75,19 +85,38 @@ public final class ContinuationCdc {
       Cursors cursors,
       DeadLetters deadLetters,
       Clock clock) {
+    this(log, indexer, null, facts, cursors, deadLetters, clock);
+  }
+
+  /** CDC with sibling fan-out through {@code fanout} (null: none). */
+  public ContinuationCdc(
+      EventLog log,
+      SubscriptionIndexer indexer,
+      PublishFanout fanout,
+      FactSink facts,
+      Cursors cursors,
+      DeadLetters deadLetters,
+      Clock clock) {
     this.log = Objects.requireNonNull(log, "log");
     this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.fanout = fanout;
     this.facts = Objects.requireNonNull(facts, "facts");
     this.cursors = Objects.requireNonNull(cursors, "cursors");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The production wiring over the event log and the app instance's stream resources. */
-  public static ContinuationCdc of(EventLog log, StreamResources resources, Clock clock) {
+  /**
+   * The production wiring over the event log and the app instance's stream resources, publish wakes
+   * to {@code wakes} (the Durable scheduler of the invocation's client).
+   */
+  public static ContinuationCdc of(
+      EventLog log, StreamResources resources, WakeSink wakes, Clock clock) {
+    var subscriptions = new CosmosSubscriptions(resources.subscriptions());
     return new ContinuationCdc(
         log,
-        new SubscriptionIndexer(new CosmosSubscriptions(resources.subscriptions())),
+        new SubscriptionIndexer(subscriptions),
+        new PublishFanout(subscriptions, Objects.requireNonNull(wakes, "wakes")),
         new AppendBlobFactSink(resources.facts(), clock),
         new CdcCursors(resources.subscriptions()),
         resources.deadLetters(),
@@ -158,6 +187,7 @@ public final class ContinuationCdc {
       for (EventEnvelope event : page) {
         if (event.sequence() > head) break;
         indexer.apply(event);
+        if (fanout != null) fanout.apply(event);
         rows.addAll(FactRows.rows(event));
         next = event.sequence();
       }

@@ -7,6 +7,7 @@ package dev.maestro.core.stream;
 public final class InvalidStreamMessageException extends RuntimeException {
 
   private final String field;
+  private final String problem;
 
   /**
    * @param field the JSON pointer of the offending field ({@code ""} for the whole record)
@@ -15,6 +16,12 @@ public final class InvalidStreamMessageException extends RuntimeException {
   public InvalidStreamMessageException(String field, String problem) {
     super(field + ": " + problem);
     this.field = field;
+    this.problem = problem;
+  }
+
+  /** What is wrong with the field, without the field's name. */
+  public String problem() {
+    return problem;
   }
 
   /** The JSON pointer of the offending field ({@code ""} for the record as a whole). */

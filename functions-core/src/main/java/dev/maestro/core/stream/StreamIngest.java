@@ -59,7 +59,19 @@ public final class StreamIngest {
               source, recordId, receivedAt, raw == null ? "" : raw, poison.getMessage()));
       return Outcome.DEAD_LETTERED;
     }
-    Wake wake = message.toWake(receivedAt);
+    deliver(message, receivedAt);
+    return Outcome.DELIVERED;
+  }
+
+  /**
+   * Delivers a parsed message as a {@link dev.maestro.core.wake.WakeKind#STREAM} wake sent at
+   * {@code at}: to the continuation it names, or to every subscriber of its topic. Returns how many
+   * continuations it was delivered to.
+   *
+   * @throws RuntimeException when the index or the wake sink failed; delivering again is safe
+   */
+  public int deliver(StreamMessage message, Instant at) {
+    Wake wake = message.toWake(at);
     List<ContinuationId> targets =
         message.continuationId().isPresent()
             ? List.of(message.continuationId().get())
@@ -67,6 +79,6 @@ public final class StreamIngest {
     for (ContinuationId id : targets) {
       sink.deliver(new ContinuationRef(message.tenant(), id), wake);
     }
-    return Outcome.DELIVERED;
+    return targets.size();
   }
 }

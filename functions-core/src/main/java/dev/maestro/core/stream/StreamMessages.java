@@ -10,8 +10,10 @@ import java.util.Set;
 
 /**
  * The one parser of stream messages for every transport: a JSON object {@code {"tenant", "topic",
- * "message_id", "body", "continuation_id"?}}. Every defect is reported as an {@link
- * InvalidStreamMessageException} naming the field, never as a transport failure.
+ * "message_id", "body", "continuation_id"?}}. A topic may not start with {@value
+ * PublishFanout#TAG_PREFIX} (the subscription index keeps publish tags there). Every defect is
+ * reported as an {@link InvalidStreamMessageException} naming the field, never as a transport
+ * failure.
  */
 public final class StreamMessages {
 
@@ -63,6 +65,10 @@ public final class StreamMessages {
       throw new InvalidStreamMessageException("/tenant", "not a valid tenant id");
     }
     String topic = requiredText(node, "topic");
+    if (topic.startsWith(PublishFanout.TAG_PREFIX)) {
+      throw new InvalidStreamMessageException(
+          "/topic", "the prefix " + PublishFanout.TAG_PREFIX + " is reserved for publish tags");
+    }
     String messageId = optionalText(node, "message_id");
     if (messageId == null) messageId = defaultMessageId;
     if (messageId == null || messageId.isEmpty()) {

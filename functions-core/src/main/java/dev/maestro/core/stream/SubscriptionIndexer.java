@@ -10,9 +10,10 @@ import java.util.TreeSet;
 
 /**
  * Keeps {@link Subscriptions} in step with the event log, one appended event at a time: a {@code
- * sleep} (or a {@code spawn}'s first wake) subscribes the continuation to every topic its wake
- * condition names; the next {@code wake}, a {@code complete}, a {@code kill} or a fatal {@code
- * error} unsubscribes it. Applying an event twice, or an older one after a newer, changes nothing.
+ * sleep} (or a {@code spawn}'s first wake) subscribes the continuation to every stream topic and
+ * every publish tag (under {@link PublishFanout#indexKey}) its wake condition names; the next
+ * {@code wake}, a {@code complete}, a {@code kill} or a fatal {@code error} unsubscribes it.
+ * Applying an event twice, or an older one after a newer, changes nothing.
  *
  * <p>Consequence: the index lags the log by the CDC delay, so a message published to a topic before
  * the index has seen the sleep that subscribes to it is not delivered to that continuation by
@@ -44,12 +45,22 @@ public final class SubscriptionIndexer {
   }
 
   private void resubscribe(ContinuationRef ref, WakeCondition condition, long sequence) {
-    Set<String> topics = topics(condition);
-    if (topics.isEmpty()) {
+    Set<String> keys = keys(condition);
+    if (keys.isEmpty()) {
       subscriptions.unsubscribe(ref, sequence);
     } else {
-      subscriptions.subscribe(ref, topics, sequence);
+      subscriptions.subscribe(ref, keys, sequence);
     }
+  }
+
+  /**
+   * The index keys a condition subscribes to, in sorted order: its stream topics, and the {@link
+   * PublishFanout#indexKey key} of each publish tag.
+   */
+  public static Set<String> keys(WakeCondition condition) {
+    var keys = new TreeSet<String>(topics(condition));
+    collectTags(condition, keys);
+    return keys;
   }
 
   /** The stream topics a condition waits on, in sorted order. */
@@ -61,8 +72,19 @@ public final class SubscriptionIndexer {
 
   private static void collect(WakeCondition condition, Set<String> into) {
     switch (condition) {
-      case WakeCondition.Stream stream -> into.add(stream.topic());
+      // A topic in the publish namespace can never carry a stream message: nothing to index.
+      case WakeCondition.Stream stream -> {
+        if (!stream.topic().startsWith(PublishFanout.TAG_PREFIX)) into.add(stream.topic());
+      }
       case WakeCondition.AnyOf anyOf -> anyOf.anyOf().forEach(c -> collect(c, into));
+      default -> {}
+    }
+  }
+
+  private static void collectTags(WakeCondition condition, Set<String> into) {
+    switch (condition) {
+      case WakeCondition.Publish publish -> into.add(PublishFanout.indexKey(publish.tag()));
+      case WakeCondition.AnyOf anyOf -> anyOf.anyOf().forEach(c -> collectTags(c, into));
       default -> {}
     }
   }

@@ -8,8 +8,10 @@ import java.util.Set;
 
 /**
  * The index of which continuations wait on which topics, kept from the event log (a {@code sleep}
- * subscribes, the next {@code wake} or a terminal event unsubscribes). It may lag the log and may
- * over-deliver: the tick path re-checks each wake against the continuation's current condition.
+ * subscribes, the next {@code wake} or a terminal event unsubscribes). Publish tags are indexed
+ * beside stream topics under {@link PublishFanout#indexKey(String)}, a key no stream topic can
+ * take. It may lag the log and may over-deliver: the tick path re-checks each wake against the
+ * continuation's current condition.
  */
 public interface Subscriptions {
 

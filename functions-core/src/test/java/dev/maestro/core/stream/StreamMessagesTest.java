@@ -52,6 +52,7 @@ class StreamMessagesTest {
         "{\"tenant\":\"Acme!\",\"topic\":\"t\",\"body\":{}}|/tenant",
         "{\"tenant\":\"acme\",\"body\":{}}|/topic",
         "{\"tenant\":\"acme\",\"topic\":7,\"body\":{}}|/topic",
+        "{\"tenant\":\"acme\",\"topic\":\"#publish:done\",\"body\":{}}|/topic",
         "{\"tenant\":\"acme\",\"topic\":\"t\"}|/body",
         "{\"tenant\":\"acme\",\"topic\":\"t\",\"body\":[1]}|/body",
         "{\"tenant\":\"acme\",\"topic\":\"t\",\"body\":{},\"continuation_id\":\"x\"}|/continuation_id",

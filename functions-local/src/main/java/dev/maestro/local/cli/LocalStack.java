@@ -12,6 +12,7 @@ import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.local.runtime.LocalRuntime;
 import dev.maestro.local.server.HttpApiServer;
 import dev.maestro.local.server.LocalJwtIssuer;
+import dev.maestro.local.server.StreamRoute;
 import dev.maestro.otel.OtelObservability;
 import dev.maestro.otel.SpawnSpans;
 import java.net.InetSocketAddress;
@@ -150,7 +151,13 @@ final class LocalStack implements AutoCloseable {
                   runtime.budgets(), config.clock(), t -> policies.policyFor(t).dailyLimits()),
               LocalLearnedPolicy.shadowKernel(config.dataDir()),
               fields);
-      HttpApiServer server = HttpApiServer.start(new InetSocketAddress(host, port), router, issuer);
+      HttpApiServer server =
+          HttpApiServer.start(
+              new InetSocketAddress(host, port),
+              router,
+              issuer,
+              new StreamRoute(
+                  issuer.identity(), runtime.streams(), runtime.deadLetters(), config.clock()));
       return new LocalStack(runtime, issuer, server, fields, otel);
     } catch (RuntimeException e) {
       if (fields != null) fields.close();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       ForkCommand.class,
       LineageCommand.class,
+      PublishCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
       InvokeCommand.class,

@@ -3,8 +3,16 @@ package dev.maestro.local.runtime;
 import dev.maestro.core.budget.BudgetAlerts;
 import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
+import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.stream.DeadLetters;
+import dev.maestro.core.stream.PublishFanout;
+import dev.maestro.core.stream.SchedulerWakeSink;
+import dev.maestro.core.stream.StreamIngest;
+import dev.maestro.core.stream.SubscriptionIndexer;
+import dev.maestro.core.stream.Subscriptions;
 import dev.maestro.core.substrate.ContinuationRef;
+import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
@@ -19,13 +27,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 
 /**
  * The whole suite in one JVM (BRIEF §7 "Local"): the SQLite substrate, the tick engine, an
- * in-process timer dispatcher and the continuation service. Killing the process loses nothing:
- * {@link #start} reconciles every unfinished continuation, so due wakes fire and ticks interrupted
- * by the crash resume once their lease lapses.
+ * in-process timer dispatcher, the continuation service and the in-process stream bus: the
+ * subscriptions index and sibling publish fan-out run synchronously after every append ({@link
+ * WakeIndexing}), and {@link #streams()} delivers stream messages as the clouds' stream functions
+ * do. Killing the process loses nothing: {@link #start} reconciles every unfinished continuation,
+ * so due wakes fire and ticks interrupted by the crash resume once their lease lapses.
  */
 public final class LocalRuntime implements AutoCloseable {
 
@@ -44,6 +55,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final ContinuationService service;
   private final BudgetLedger budgets;
   private final WakeDispatcher dispatcher;
+  private final Subscriptions subscriptions;
+  private final StreamIngest streams;
   private boolean closed;
 
   private LocalRuntime(LocalConfig config, Observability observability, Recipes recipes) {
@@ -64,6 +77,14 @@ public final class LocalRuntime implements AutoCloseable {
             });
     Substrate base = store.substrate();
     this.substrate = new Substrate(base.continuations(), base.events(), timers, base.idempotency());
+    this.subscriptions = store.subscriptions();
+    var wakes = new SchedulerWakeSink(timers, config.clock());
+    this.streams = new StreamIngest(subscriptions, wakes, store.deadLetters());
+    Observability indexed =
+        new WakeIndexing(
+            new SubscriptionIndexer(subscriptions),
+            new PublishFanout(subscriptions, wakes),
+            observability);
     this.engine =
         new TickEngine(
             substrate,
@@ -71,9 +92,9 @@ public final class LocalRuntime implements AutoCloseable {
             config.clock(),
             holderName(random),
             config.leaseTtl(),
-            observability,
+            indexed,
             random);
-    this.service = new ContinuationService(substrate, config.clock(), random, observability);
+    this.service = new ContinuationService(substrate, config.clock(), random, indexed);
     // Alerts go to the log; each is also a row of budget_alerts in the database.
     this.budgets =
         new BudgetWatch(
@@ -113,7 +134,9 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * Reconciles every unfinished continuation (see {@link TickEngine#reconcile}); returns how many.
+   * Reconciles every unfinished continuation (see {@link TickEngine#reconcile}), first bringing its
+   * subscriptions in line with its current wake condition (an append whose indexing a crash cut
+   * short is repaired here); returns how many.
    */
   public int reconcileAll() {
     int count = 0;
@@ -121,12 +144,44 @@ public final class LocalRuntime implements AutoCloseable {
     while (true) {
       List<ContinuationRef> page = substrate.continuations().scanUnfinished(after, 500);
       for (ContinuationRef ref : page) {
+        reindex(ref);
         engine.reconcile(ref);
         count++;
       }
       if (page.size() < 500) return count;
       after = page.get(page.size() - 1);
     }
+  }
+
+  private void reindex(ContinuationRef ref) {
+    var snapshot = substrate.continuations().find(ref.tenant(), ref.id());
+    if (snapshot.isEmpty()) return;
+    Continuation state = EventLog.catchUp(substrate.events(), snapshot.get());
+    var keys =
+        state.wakeCondition() == null
+            ? Set.<String>of()
+            : SubscriptionIndexer.keys(state.wakeCondition());
+    if (keys.isEmpty()) subscriptions.unsubscribe(ref, state.lastSequence());
+    else subscriptions.subscribe(ref, keys, state.lastSequence());
+  }
+
+  /**
+   * The in-process stream bus: delivers a {@link dev.maestro.core.stream.StreamMessage} to the
+   * continuation it names or to every subscriber of its topic, as a stream wake registered due now
+   * (the same path as the clouds' stream functions); poison records go to {@link #deadLetters()}.
+   */
+  public StreamIngest streams() {
+    return streams;
+  }
+
+  /** Where the stream bus keeps records it could not deliver ({@code dead_letters} table). */
+  public DeadLetters deadLetters() {
+    return store.deadLetters();
+  }
+
+  /** The subscriptions index (stream topics and publish tags) in the runtime's database. */
+  public Subscriptions subscriptions() {
+    return subscriptions;
   }
 
   /**

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * exchange. It only translates: the request line, headers and body (read up to one byte past {@link
  * ApiRouter#MAX_BODY_BYTES}, so the router can answer 413 without the server buffering an unbounded
  * body) go in, the router's response comes out. It also serves the local issuer's public keys at
- * {@value #JWKS_PATH}. {@link #close()} stops accepting, lets exchanges in flight finish (up to the
- * grace period) and releases the port.
+ * {@value #JWKS_PATH}, and, when given a {@link StreamRoute}, the local stream ingest at {@code
+ * POST /streams/{topic}}. {@link #close()} stops accepting, lets exchanges in flight finish (up to
+ * the grace period) and releases the port.
  */
 public final class HttpApiServer implements AutoCloseable {
 
@@ -46,6 +47,7 @@ public final class HttpApiServer implements AutoCloseable {
   private final ApiRouter router;
   private final LocalJwtIssuer issuer;
   private final Duration grace;
+  private final StreamRoute streams;
   private boolean closed;
 
   private HttpApiServer(
@@ -53,12 +55,14 @@ public final class HttpApiServer implements AutoCloseable {
       ExecutorService executor,
       ApiRouter router,
       LocalJwtIssuer issuer,
-      Duration grace) {
+      Duration grace,
+      StreamRoute streams) {
     this.server = server;
     this.executor = executor;
     this.router = router;
     this.issuer = issuer;
     this.grace = grace;
+    this.streams = streams;
   }
 
   /**
@@ -86,6 +90,35 @@ public final class HttpApiServer implements AutoCloseable {
    */
   public static HttpApiServer start(
       InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer, Duration grace) {
+    return start(address, router, issuer, grace, null);
+  }
+
+  /**
+   * Starts serving {@code router}, {@code issuer}'s public keys at {@value #JWKS_PATH}, and the
+   * local stream ingest {@code streams} at {@code POST /streams/{topic}}.
+   */
+  public static HttpApiServer start(
+      InetSocketAddress address, ApiRouter router, LocalJwtIssuer issuer, StreamRoute streams) {
+    return start(
+        address,
+        router,
+        Objects.requireNonNull(issuer, "issuer"),
+        DEFAULT_GRACE,
+        Objects.requireNonNull(streams, "streams"));
+  }
+
+  /**
+   * Starts serving. {@code issuer} may be null (no JWKS endpoint), as may {@code streams} (no
+   * stream ingest); {@code grace} bounds how long {@link #close()} waits for exchanges in flight.
+   *
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static HttpApiServer start(
+      InetSocketAddress address,
+      ApiRouter router,
+      LocalJwtIssuer issuer,
+      Duration grace,
+      StreamRoute streams) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(router, "router");
     Objects.requireNonNull(grace, "grace");
@@ -97,7 +130,7 @@ public final class HttpApiServer implements AutoCloseable {
     }
     ExecutorService executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("maestro-http-", 0).factory());
-    var api = new HttpApiServer(server, executor, router, issuer, grace);
+    var api = new HttpApiServer(server, executor, router, issuer, grace, streams);
     server.setExecutor(executor);
     server.createContext("/", api::exchange);
     server.start();
@@ -169,13 +202,15 @@ public final class HttpApiServer implements AutoCloseable {
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(ApiRouter.MAX_BODY_BYTES + 1);
     }
-    return router.handle(
+    var request =
         new ApiRequest(
             exchange.getRequestMethod(),
             path,
             ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()),
             exchange.getRequestHeaders(),
-            body));
+            body);
+    if (streams != null && StreamRoute.serves(path)) return streams.handle(request);
+    return router.handle(request);
   }
 
   private ApiResponse jwks(String method, String path) {
