@@ -99,14 +99,18 @@ class CdcHandlerTest {
   }
 
   @Test
-  void givenASleepOnAStream_whenCaptured_thenTheIndexNamesTheContinuationAndTheWakeRemovesIt() {
+  void givenASleepOnAStream_whenCaptured_thenTheIndexNamesTheContinuationUntilItEnds() {
     var events = Lifecycle.events();
 
     handler(subscriptions).handleRequest(stream(events.subList(0, 5)), null);
     assertThat(subscriptions.subscribers(Lifecycle.TENANT, "papers")).containsExactly(Lifecycle.ID);
     assertThat(subscriptions.subscribers(TenantId.of("globex"), "papers")).isEmpty();
 
+    // The wake keeps it subscribed through the tick (a message arriving mid-tick is retried)...
     handler(subscriptions).handleRequest(stream(events.subList(5, 6)), null);
+    assertThat(subscriptions.subscribers(Lifecycle.TENANT, "papers")).containsExactly(Lifecycle.ID);
+    // ...and the tick's end (here: complete) removes it.
+    handler(subscriptions).handleRequest(stream(events.subList(6, events.size())), null);
     assertThat(subscriptions.subscribers(Lifecycle.TENANT, "papers")).isEmpty();
   }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.api.DecisionInputJson;
+import dev.maestro.core.budget.Budget;
+import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.PriceTable;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.Status;
@@ -72,6 +74,13 @@ public final class EvidenceBriefRecipe implements Recipe {
   public static final String PUBLISH_TAG = "brief";
 
   static final int MAX_REDIRECTS = 3;
+  static final String ROLE_ANSWER = "answer";
+  private static final Set<String> PARAMETERS =
+      Set.of(
+          "subQuestions", "fieldTokens", "sourcesPerAnswer", "approval", "fork", "collectSeconds");
+  private static final String ANSWER_SYSTEM =
+      "Answer the question only from the numbered sources. After every sentence cite the sources"
+          + " it rests on as [n]. Write nothing the sources do not say.";
   private static final int MAX_ANSWER_TOKENS = 600;
   private static final int MAX_PLAN_TOKENS = 300;
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -121,8 +130,9 @@ public final class EvidenceBriefRecipe implements Recipe {
         .fieldNames()
         .forEachRemaining(
             name -> {
-              if (!Set.of("subQuestions", "fieldTokens", "sourcesPerAnswer", "approval")
-                  .contains(name)) problems.put(name, "is not a parameter of " + NAME);
+              if (!PARAMETERS.contains(name)) {
+                problems.put(name, "is not a parameter of " + NAME);
+              }
             });
     return problems;
   }
@@ -134,10 +144,19 @@ public final class EvidenceBriefRecipe implements Recipe {
         c.workingState() != null && c.workingState().isObject()
             ? ((ObjectNode) c.workingState()).deepCopy()
             : NODES.objectNode();
+    if (ROLE_ANSWER.equals(c.goalFrame().parameters().path("role").asText())) {
+      return answerAsChild(context);
+    }
+    // A forked child's answer may arrive in any phase while answers are pending.
+    if (context.wake().kind() == WakeKind.PUBLISH
+        && tag(c).equals(context.wake().payload().path("tag").asText())) {
+      record(state, context.wake().payload());
+    }
     String phase = state.path("phase").asText("start");
     return switch (phase) {
       case "start" -> plan(context, state);
       case "answering" -> answer(context, state);
+      case "collecting" -> collect(context, state);
       case "synthesizing" -> synthesize(context, state, null);
       case "awaiting_approval" -> review(context, state);
       default -> new StepResult.Fail("bad_state", "unknown brief phase " + phase);
@@ -180,15 +199,222 @@ public final class EvidenceBriefRecipe implements Recipe {
     ArrayNode questions = state.putArray("subQuestions");
     plan.questions().forEach(questions::add);
     state.put("planOrigin", plan.origin());
-    state.putArray("sections");
+    ArrayNode sections = state.putArray("sections");
+    for (String q : plan.questions()) sections.addObject().put("question", q).put("pending", true);
     state.put("phase", "answering");
-    return next(context, state, "planned " + plan.questions().size() + " sub-questions");
+    int forked = params.path("fork").asBoolean(true) ? fork(context, state, call.tier()) : 0;
+    return next(
+        context,
+        state,
+        "planned "
+            + plan.questions().size()
+            + " sub-questions"
+            + (forked > 0 ? ", forked " + forked : ""));
+  }
+
+  /**
+   * Forks a child per sub-question, as many as the policy kernel allows (a {@code fork} decision),
+   * each with a share of the budget left; returns how many. The children answer from their own
+   * context field and publish to this brief's tag; sub-questions not forked are answered here.
+   */
+  private int fork(StepContext context, ObjectNode state, String planTier) {
+    Continuation c = context.continuation();
+    int n = state.path("subQuestions").size();
+    if (n < 2) return 0;
+    Decision decision =
+        decide(context, StepKind.PLAN, Branch.FORK, n, 0, BigDecimal.ZERO).decision();
+    if (decision.action() != Action.PROCEED
+        || decision.branch() != Branch.FORK
+        || decision.forkCount() < 1) {
+      return 0;
+    }
+    int k = Math.min(n, decision.forkCount());
+    Budget left = context.budget();
+    BigDecimal share = left.remainingUsd().divide(BigDecimal.valueOf(k + 1L), 6, RoundingMode.DOWN);
+    long tokens = c.budget().limits().maxTokens() == 0 ? 0 : left.remainingTokens() / (k + 1L);
+    if (share.signum() <= 0 || (c.budget().limits().maxTokens() != 0 && tokens <= 0)) return 0;
+    String tag = tag(c);
+    JsonNode params = c.goalFrame().parameters();
+    for (int i = 0; i < k; i++) {
+      ObjectNode childParams =
+          NODES
+              .objectNode()
+              .put("role", ROLE_ANSWER)
+              .put("index", i)
+              .put("tag", tag)
+              .put("fieldTokens", params.path("fieldTokens").asInt(3_000))
+              .put("sourcesPerAnswer", params.path("sourcesPerAnswer").asInt(6));
+      var child =
+          context.fork(
+              BudgetLimits.ofUsd(share, tokens),
+              state.path("subQuestions").path(i).asText(),
+              childParams);
+      ((ObjectNode) state.path("sections").get(i)).put("by", child.value());
+    }
+    state.put(
+        "collectBy",
+        context.now().plusSeconds(params.path("collectSeconds").asLong(600)).toString());
+    state.put("collectTimer", "collect-" + c.lastSequence());
+    return k;
+  }
+
+  /** The tag this brief's children publish their answers to. */
+  static String tag(Continuation c) {
+    return "brief-answers:" + c.id().value();
+  }
+
+  /** Waits for the children's answers, or the collection deadline. */
+  private static StepResult awaitChildren(Continuation c, ObjectNode state) {
+    var deadline =
+        new WakeCondition.Timer(
+            state.path("collectTimer").asText(),
+            java.time.Instant.parse(state.path("collectBy").asText()));
+    return new StepResult.Sleep(
+        new WakeCondition.AnyOf(List.of(new WakeCondition.Publish(tag(c)), deadline)),
+        "waiting for " + pending(state) + " forked answer(s)",
+        state);
+  }
+
+  private static int pending(ObjectNode state) {
+    int n = 0;
+    for (JsonNode s : state.path("sections")) if (s.path("pending").asBoolean(false)) n++;
+    return n;
+  }
+
+  /** Records a child's published answer; synthesises once none is pending or at the deadline. */
+  private StepResult collect(StepContext context, ObjectNode state) {
+    var wake = context.wake();
+    if (wake.kind() == WakeKind.TIMER && wake.id().equals(state.path("collectTimer").asText())) {
+      for (JsonNode s : state.path("sections")) {
+        if (s.path("pending").asBoolean(false)) {
+          ((ObjectNode) s).put("pending", false).put("answeredBy", "nobody before the deadline");
+          ((ObjectNode) s).putArray("claims");
+        }
+      }
+    }
+    if (pending(state) > 0) return awaitChildren(context.continuation(), state);
+    state.put("phase", "synthesizing");
+    return synthesize(context, state, null);
+  }
+
+  /**
+   * Records a forked child's published answer, once, and only from the child forked for that
+   * sub-question (another continuation publishing to the tag changes nothing).
+   */
+  private static void record(ObjectNode state, JsonNode payload) {
+    JsonNode answer = payload.path("content");
+    int index = answer.path("index").asInt(-1);
+    JsonNode section = state.path("sections").path(index);
+    if (section.isObject()
+        && section.path("pending").asBoolean(false)
+        && section.path("by").asText().equals(payload.path("publisher").asText())) {
+      ObjectNode s = (ObjectNode) section;
+      s.set("claims", answer.path("claims").deepCopy());
+      if (answer.hasNonNull("answeredBy")) s.put("answeredBy", answer.path("answeredBy").asText());
+      s.put("pending", false);
+      ArrayNode field = (ArrayNode) state.get("field");
+      var known = new java.util.HashSet<String>();
+      field.forEach(item -> known.add(item.path("id").asText()));
+      for (JsonNode source : answer.path("sources")) {
+        if (known.add(source.path("id").asText())) field.add(source.deepCopy());
+      }
+      JsonNode cost = answer.path("cost");
+      add(state, "spentUsd", cost.path("usd"));
+      add(state, "listPriceUsd", cost.path("listPriceUsd"));
+      state.put("modelCalls", state.path("modelCalls").asInt() + cost.path("modelCalls").asInt());
+      state.put("tokensIn", state.path("tokensIn").asLong() + cost.path("tokensIn").asLong());
+      state.put("tokensOut", state.path("tokensOut").asLong() + cost.path("tokensOut").asLong());
+      state.put("dropped", state.path("dropped").asInt() + answer.path("dropped").asInt());
+    }
+  }
+
+  private static void add(ObjectNode state, String name, JsonNode usd) {
+    if (!usd.isMissingNode() && !usd.isNull()) {
+      state.put(
+          name,
+          new BigDecimal(state.path(name).asText("0")).add(usd.decimalValue()).toPlainString());
+    }
+  }
+
+  /**
+   * A forked child's one step: assemble its own field for its sub-question (its objective), answer
+   * from the items that bear on it, publish the cited answer to the parent's tag, and complete.
+   */
+  private StepResult answerAsChild(StepContext context) {
+    Continuation c = context.continuation();
+    JsonNode params = c.goalFrame().parameters();
+    ObjectNode state = NODES.objectNode();
+    FieldManifest field =
+        fields.field(
+            new Principal(c.tenant(), "recipe:" + NAME, Set.of()),
+            c.id(),
+            params.path("fieldTokens").asInt(3_000));
+    var items = new ArrayList<Source>();
+    for (FieldItem item : field.items()) {
+      var provenance = new ArrayList<String>();
+      for (Provenance p : item.provenance()) provenance.add(p.source() + ":" + p.uri());
+      items.add(new Source(item.id(), item.text(), provenance));
+    }
+    String question = c.goalFrame().objective();
+    List<Source> sources = bearingOn(question, items, params.path("sourcesPerAnswer").asInt(6));
+    ObjectNode answer =
+        NODES.objectNode().put("index", params.path("index").asInt()).put("question", question);
+    answer.put("continuation", c.id().value());
+    ArrayNode claims = answer.putArray("claims");
+    ArrayNode cited = answer.putArray("sources");
+    if (!sources.isEmpty()) {
+      Call call =
+          call(
+              context,
+              state,
+              "answer",
+              StepKind.EXTRACT,
+              Branch.COMPLETE,
+              ANSWER_SYSTEM,
+              "Question: " + question + "\n\nSources:\n" + Citations.numbered(sources),
+              MAX_ANSWER_TOKENS);
+      if (call.stop() != null) return call.stop();
+      Citations.Parsed parsed = Citations.parse(call.text(), ids(sources));
+      var used = new java.util.LinkedHashSet<String>();
+      for (Claim claim : distinct(parsed.claims())) {
+        claims.add(Json.toTree(claim));
+        used.addAll(claim.citations());
+      }
+      for (Source s : sources) if (used.contains(s.id())) cited.add(Json.toTree(s));
+      answer.put("answeredBy", call.tier());
+      answer.put("dropped", parsed.dropped());
+    }
+    answer
+        .putObject("cost")
+        .put("usd", new BigDecimal(state.path("spentUsd").asText("0")))
+        .put("listPriceUsd", new BigDecimal(state.path("listPriceUsd").asText("0")))
+        .put("modelCalls", state.path("modelCalls").asInt())
+        .put("tokensIn", state.path("tokensIn").asLong())
+        .put("tokensOut", state.path("tokensOut").asLong());
+    context.emit(new EventPayload.Published(params.path("tag").asText(), answer));
+    return new StepResult.Complete(answer, state);
   }
 
   private StepResult answer(StepContext context, ObjectNode state) {
     ArrayNode sections = (ArrayNode) state.get("sections");
-    int index = sections.size();
-    String subQuestion = state.path("subQuestions").path(index).asText();
+    int index = -1;
+    for (int i = 0; i < sections.size(); i++) {
+      JsonNode s = sections.get(i);
+      if (s.path("pending").asBoolean(false) && !s.has("by")) {
+        index = i;
+        break;
+      }
+    }
+    if (index < 0) {
+      if (pending(state) > 0) {
+        state.put("phase", "collecting");
+        return awaitChildren(context.continuation(), state);
+      }
+      state.put("phase", "synthesizing");
+      return next(context, state, "answered every sub-question");
+    }
+    ObjectNode section = (ObjectNode) sections.get(index);
+    String subQuestion = section.path("question").asText();
     int perAnswer =
         context.continuation().goalFrame().parameters().path("sourcesPerAnswer").asInt(6);
     // A later sub-question is answered from evidence no earlier section used, when the field has
@@ -199,7 +425,6 @@ public final class EvidenceBriefRecipe implements Recipe {
         bearingOn(
             subQuestion, all.stream().filter(s -> !cited.contains(s.id())).toList(), perAnswer);
     List<Source> sources = fresh.size() >= 2 ? fresh : bearingOn(subQuestion, all, perAnswer);
-    ObjectNode section = NODES.objectNode().put("question", subQuestion);
     ArrayNode claims = section.putArray("claims");
     if (!sources.isEmpty()) {
       Call call =
@@ -209,8 +434,7 @@ public final class EvidenceBriefRecipe implements Recipe {
               "answer-" + (index + 1),
               StepKind.EXTRACT,
               Branch.CONTINUE,
-              "Answer the question only from the numbered sources. After every sentence cite the"
-                  + " sources it rests on as [n]. Write nothing the sources do not say.",
+              ANSWER_SYSTEM,
               "Question: " + subQuestion + "\n\nSources:\n" + Citations.numbered(sources),
               MAX_ANSWER_TOKENS);
       if (call.stop() != null) return call.stop();
@@ -219,12 +443,8 @@ public final class EvidenceBriefRecipe implements Recipe {
       state.put("dropped", state.path("dropped").asInt() + parsed.dropped());
       section.put("answeredBy", call.tier());
     }
-    sections.add(section);
-    if (sections.size() < state.path("subQuestions").size()) {
-      return next(context, state, "answered sub-question " + (index + 1));
-    }
-    state.put("phase", "synthesizing");
-    return next(context, state, "answered every sub-question");
+    section.put("pending", false);
+    return next(context, state, "answered sub-question " + (index + 1));
   }
 
   private StepResult synthesize(StepContext context, ObjectNode state, String instructions) {
@@ -352,6 +572,39 @@ public final class EvidenceBriefRecipe implements Recipe {
         redirects);
   }
 
+  /**
+   * Asks the policy kernel (rules, with the learned policy in shadow) about the next step and
+   * records the decision with its input. {@code forkCount} is the number of sub-goals when {@code
+   * intent} is a fork.
+   */
+  private ShadowKernel.Shadowed decide(
+      StepContext context,
+      StepKind kind,
+      Branch intent,
+      int forkCount,
+      long contextTokens,
+      BigDecimal estimatedUsd) {
+    Continuation c = context.continuation();
+    TenantPolicy policy = policies.policyFor(c.tenant());
+    DecisionInput.Builder builder =
+        DecisionInput.builder(c.tenant(), context.now(), context.budget())
+            .status(Status.RUNNING)
+            .estimatedStepUsd(estimatedUsd)
+            .stepKind(kind)
+            .contextTokens(contextTokens)
+            .requiredDepth(kind == StepKind.SYNTHESIZE ? 2 : 1)
+            .preferredRuntime(Runtime.MAESTRO)
+            .policyClass(c.goalFrame().policyClass())
+            .deadline(c.goalFrame().deadline());
+    if (intent == Branch.FORK) builder.fork(forkCount);
+    else builder.intent(intent);
+    DecisionInput input = builder.build();
+    ShadowKernel.Shadowed shadowed = kernel.decide(input, policy);
+    context.emit(
+        DecisionEvents.of(shadowed.decision(), DecisionInputJson.write(input), shadowed.shadow()));
+    return shadowed;
+  }
+
   /** The outcome of a routed model call: its text and tier, or the step result that stops here. */
   private record Call(String text, String tier, StepResult stop) {}
 
@@ -365,24 +618,17 @@ public final class EvidenceBriefRecipe implements Recipe {
       String user,
       int maxTokens) {
     Continuation c = context.continuation();
-    TenantPolicy policy = policies.policyFor(c.tenant());
     long contextTokens = (system.length() + user.length()) / 4;
-    Tier base = policy.document().tiers().of(kind);
-    DecisionInput input =
-        DecisionInput.builder(c.tenant(), context.now(), c.budget())
-            .status(Status.RUNNING)
-            .estimatedStepUsd(listPrice(c, base.wire(), contextTokens, maxTokens))
-            .stepKind(kind)
-            .contextTokens(contextTokens)
-            .requiredDepth(kind == StepKind.SYNTHESIZE ? 2 : 1)
-            .intent(intent)
-            .preferredRuntime(Runtime.MAESTRO)
-            .policyClass(c.goalFrame().policyClass())
-            .deadline(c.goalFrame().deadline())
-            .build();
-    ShadowKernel.Shadowed shadowed = kernel.decide(input, policy);
-    Decision decision = shadowed.decision();
-    context.emit(DecisionEvents.of(decision, DecisionInputJson.write(input), shadowed.shadow()));
+    Tier base = policies.policyFor(c.tenant()).document().tiers().of(kind);
+    Decision decision =
+        decide(
+                context,
+                kind,
+                intent,
+                0,
+                contextTokens,
+                listPrice(c, base.wire(), contextTokens, maxTokens))
+            .decision();
     if (decision.action() == Action.TERMINATE) {
       state.put("phase", "published");
       return new Call(null, null, stopWith(context, state, decision.rationale()));
@@ -456,8 +702,20 @@ public final class EvidenceBriefRecipe implements Recipe {
     return new StepResult.Complete(result, state);
   }
 
+  /**
+   * Continues at once in the next tick; while forked answers are pending, also on an answer (so
+   * none published meanwhile passes this continuation by).
+   */
   private static StepResult next(StepContext context, ObjectNode state, String reason) {
-    return new StepResult.Sleep(context.timerAt(context.now()), reason, state);
+    WakeCondition.Timer now = context.timerAt(context.now());
+    if (pending(state) > 0 && state.has("collectTimer")) {
+      return new StepResult.Sleep(
+          new WakeCondition.AnyOf(
+              List.of(new WakeCondition.Publish(tag(context.continuation())), now)),
+          reason,
+          state);
+    }
+    return new StepResult.Sleep(now, reason, state);
   }
 
   private static List<Source> fieldSources(ObjectNode state) {

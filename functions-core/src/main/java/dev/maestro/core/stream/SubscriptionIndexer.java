@@ -11,13 +11,19 @@ import java.util.TreeSet;
 /**
  * Keeps {@link Subscriptions} in step with the event log, one appended event at a time: a {@code
  * sleep} (or a {@code spawn}'s first wake) subscribes the continuation to every stream topic and
- * every publish tag (under {@link PublishFanout#indexKey}) its wake condition names; the next
- * {@code wake}, a {@code complete}, a {@code kill} or a fatal {@code error} unsubscribes it.
+ * every publish tag (under {@link PublishFanout#indexKey}) its wake condition names, replacing what
+ * it waited on before; a {@code complete}, a {@code kill} or a fatal {@code error} unsubscribes it.
  * Applying an event twice, or an older one after a newer, changes nothing.
+ *
+ * <p>A {@code wake} leaves the subscription in place until the tick's closing {@code sleep}
+ * replaces it: a message that arrives while the continuation is mid-tick is still delivered, finds
+ * the lease held and is retried after the tick, when it wakes the continuation again if the new
+ * condition still matches it (and is ignored if not). So a burst of messages or sibling publishes
+ * is not lost to a subscriber busy with the first one.
  *
  * <p>Consequence: the index lags the log by the CDC delay, so a message published to a topic before
  * the index has seen the sleep that subscribes to it is not delivered to that continuation by
- * fan-out (a message addressed by {@code continuation_id} is unaffected). The index may also
+ * fan-out (a message addressed by {@code continuation_id} is unaffected). The index may
  * over-deliver around a wake; the tick path re-checks every wake against the current condition.
  */
 public final class SubscriptionIndexer {
@@ -34,7 +40,6 @@ public final class SubscriptionIndexer {
     switch (event.payload()) {
       case EventPayload.Slept slept -> resubscribe(ref, slept.until(), event.sequence());
       case EventPayload.Spawn spawn -> resubscribe(ref, spawn.firstWake(), event.sequence());
-      case EventPayload.Woken woken -> subscriptions.unsubscribe(ref, event.sequence());
       case EventPayload.Completed completed -> subscriptions.unsubscribe(ref, event.sequence());
       case EventPayload.Killed killed -> subscriptions.unsubscribe(ref, event.sequence());
       case EventPayload.Failed failed -> {

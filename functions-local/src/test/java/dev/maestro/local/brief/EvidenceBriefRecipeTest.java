@@ -165,12 +165,26 @@ class EvidenceBriefRecipeTest {
         .startsWith("# " + QUESTION)
         .contains("## Summary", "## Sources", "Approved by ada");
 
+    // Forked: one child per sub-question, each answering from its own field and publishing.
+    assertThat(done.lineage().children()).hasSize(3);
+    for (ContinuationId child : done.lineage().children()) {
+      Continuation answered = runtime.service().get(RESEARCHER, child).continuation();
+      assertThat(answered.status()).isEqualTo(Status.COMPLETED);
+      assertThat(answered.lineage().parents()).containsExactly(id);
+      assertThat(draft.sections().stream().map(EvidenceBrief.Section::question))
+          .contains(answered.goalFrame().objective());
+      List<EventEnvelope> childLog = log(child);
+      assertThat(count(childLog, EventType.MODEL_CALL)).isEqualTo(1);
+      assertThat(count(childLog, EventType.PUBLISH)).isEqualTo(1);
+      // the carve is recorded in the parent and bounds the child
+      assertThat(answered.budget().limits().maxUsd()).isLessThan(new BigDecimal("0.50"));
+    }
     List<EventEnvelope> log = log(id);
-    long calls = count(log, EventType.MODEL_CALL);
-    assertThat(calls).isEqualTo(5); // plan, three answers, synthesis
-    assertThat(count(log, EventType.DECISION)).isEqualTo(calls);
-    assertThat(count(log, EventType.BUDGET_CHARGE)).isEqualTo(calls);
-    assertThat(brief.cost().modelCalls()).isEqualTo(5);
+    assertThat(count(log, EventType.FORK)).isEqualTo(3);
+    assertThat(count(log, EventType.MODEL_CALL)).isEqualTo(2); // plan, synthesis
+    assertThat(count(log, EventType.DECISION)).isEqualTo(3); // plan, fork, synthesis
+    assertThat(count(log, EventType.WAKE)).isGreaterThanOrEqualTo(5); // start, 3 publishes, approve
+    assertThat(brief.cost().modelCalls()).isEqualTo(5); // the whole tree
     assertThat(brief.cost().usd()).isZero(); // offline
     assertThat(brief.cost().listPriceUsd()).isPositive().isLessThan(new BigDecimal("0.50"));
     assertThat(log)
@@ -189,6 +203,23 @@ class EvidenceBriefRecipeTest {
   }
 
   @Test
+  void givenForkingOff_whenRun_thenOneContinuationAnswersEverySubQuestionItself() throws Exception {
+    ContinuationId id =
+        create(JsonNodeFactory.instance.objectNode().put("fork", false).put("approval", false));
+    Continuation done = await(id, c -> c.status().isTerminal());
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(done.lineage().children()).isEmpty();
+    EvidenceBrief brief = Json.convert(done.result(), EvidenceBrief.class);
+    assertThat(brief.sections()).hasSize(3);
+    List<EventEnvelope> log = log(id);
+    long calls = count(log, EventType.MODEL_CALL);
+    assertThat(calls).isEqualTo(5); // plan, three answers, synthesis
+    assertThat(count(log, EventType.DECISION)).isEqualTo(calls);
+    assertThat(count(log, EventType.BUDGET_CHARGE)).isEqualTo(calls);
+    assertThat(brief.cost().modelCalls()).isEqualTo(5);
+  }
+
+  @Test
   void givenADraft_whenRedirected_thenItIsRevisedAndWaitsAgain() throws Exception {
     ContinuationId id = create(JsonNodeFactory.instance.objectNode());
     await(id, c -> phase(c).equals("awaiting_approval"));
@@ -201,7 +232,7 @@ class EvidenceBriefRecipeTest {
             c ->
                 phase(c).equals("awaiting_approval")
                     && c.workingState().path("redirects").size() == 1);
-    assertThat(count(log(id), EventType.MODEL_CALL)).isEqualTo(6);
+    assertThat(count(log(id), EventType.MODEL_CALL)).isEqualTo(3); // plan, synthesis, revision
 
     runtime
         .service()

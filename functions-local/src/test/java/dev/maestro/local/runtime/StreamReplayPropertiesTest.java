@@ -36,8 +36,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Replay safety of stream wakes on the embedded runtime, whatever the delivery order and however
  * often each message is delivered (BRIEF §12 "duplicate and out-of-order deliveries, stream
  * replay"): each distinct message matching the listeners' predicate produces at most one {@code
- * wake} event per listener, and a message not matching produces none. A burst may reach a listener
- * mid-tick, when the index does not name it (ADR-0009), so part of a burst may pass it by; the
+ * wake} event per listener, and a message not matching produces none. A message that reaches a
+ * listener mid-tick is retried after the tick (the index keeps naming it until its next sleep); the
  * stream is then replayed message by message, after which every matching message has woken each
  * listener exactly once.
  */
