@@ -1,0 +1,10 @@
+using './main.bicep'
+
+param name = 'maestro'
+param apiAudience = 'api://maestro'
+param tenantClaim = 'maestro_tenant'
+param publisherEmail = 'platform@example.com'
+param containerPrefix = ''
+// param foundryAccountName = 'my-foundry'
+// param foundryEndpoint = 'https://my-foundry.openai.azure.com'
+// param rankerImageTag = '0.1.0'
