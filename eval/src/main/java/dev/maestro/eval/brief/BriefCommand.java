@@ -4,49 +4,27 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.brief.BriefMarkdown;
 import dev.maestro.core.brief.EvidenceBrief;
-import dev.maestro.core.brief.EvidenceBriefRecipe;
-import dev.maestro.core.budget.BudgetLimits;
-import dev.maestro.core.budget.PriceTable;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.continuation.ContinuationId;
-import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.Status;
 import dev.maestro.core.continuation.TenantId;
-import dev.maestro.core.dispatch.FailoverDispatch;
-import dev.maestro.core.dispatch.LocalProvider;
-import dev.maestro.core.dispatch.ProviderSettings;
-import dev.maestro.core.dispatch.TierRouting;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
-import dev.maestro.core.field.FieldService;
-import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.json.Json;
-import dev.maestro.core.policy.InMemoryPolicyStore;
-import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.security.Principal;
 import dev.maestro.core.substrate.Observability;
-import dev.maestro.core.tick.NoopRecipe;
-import dev.maestro.core.tick.Recipes;
-import dev.maestro.field.FieldIndex;
-import dev.maestro.field.IngestReport;
-import dev.maestro.field.LuceneFieldSource;
-import dev.maestro.field.MiniLmEmbedder;
-import dev.maestro.field.ShippedCorpus;
-import dev.maestro.local.policy.LocalLearnedPolicy;
 import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.local.runtime.LocalRuntime;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,6 +83,11 @@ public final class BriefCommand implements Callable<Integer> {
       description = "Publish without waiting for approval (the goal frame asks for none).")
   boolean noApproval;
 
+  @Option(
+      names = "--no-fork",
+      description = "Answer every sub-question in the brief's own continuation, without forks.")
+  boolean noFork;
+
   @Option(names = "--json", description = "Print the brief as JSON instead of Markdown.")
   boolean json;
 
@@ -136,80 +119,36 @@ public final class BriefCommand implements Callable<Integer> {
     }
     Path dir = dataDir != null ? dataDir : LocalConfig.defaultDataDir();
     PrintStream err = System.err;
-    ensureIndex(dir.resolve(LuceneFieldSource.INDEX_DIR), err);
-
-    Clock clock = Clock.systemUTC();
-    var fields = new AtomicReference<FieldService>();
-    var routing =
-        TierRouting.standard()
-            .withLastResort(new TierRouting.Route(LocalProvider.NAME, LocalProvider.MODEL_ID));
-    var dispatch =
-        new FailoverDispatch(
-            routing,
-            ProviderSettings.fromEnvironment(System.getenv()),
-            ProviderSettings.FAILURE_THRESHOLD,
-            ProviderSettings.COOL_DOWN,
-            clock);
-    Path policiesDir = dir.resolve("policies");
-    PolicyStore policies =
-        Files.isDirectory(policiesDir)
-            ? InMemoryPolicyStore.fromDirectory(policiesDir)
-            : new InMemoryPolicyStore();
-    var recipe =
-        new EvidenceBriefRecipe(
-            (caller, id, tokens) -> fields.get().field(caller, id, tokens),
-            dispatch,
-            TierRouting.standard(),
-            policies,
-            LocalLearnedPolicy.shadowKernel(dir),
-            PriceTable.defaultTable());
-    var watched = new AtomicReference<ContinuationId>();
+    // The brief's own events and its forked children's, as they are appended.
+    Set<ContinuationId> watched = ConcurrentHashMap.newKeySet();
+    var root = new AtomicReference<ContinuationId>();
     Observability progress =
         Observability.onAppended(
             e -> {
-              if (e.continuationId().equals(watched.get())) err.println(progressLine(e));
+              if (e.payload() instanceof EventPayload.Forked f
+                  && watched.contains(e.continuationId())) watched.add(f.child());
+              if (watched.contains(e.continuationId()))
+                err.println(progressLine(e, e.continuationId().equals(root.get())));
             });
     Principal researcher = new Principal(TenantId.of(tenant), "cli", Set.of());
-    try (LocalRuntime runtime =
-            LocalRuntime.start(
-                LocalConfig.defaults(dir), progress, Recipes.of(new NoopRecipe(), recipe));
-        FieldServices fieldServices =
-            FieldServices.discovered(
-                runtime.service(),
-                clock,
-                dir,
-                System.getenv(),
-                t -> policies.policyFor(t).document().fieldPolicy(),
-                Observability.NONE)) {
-      fields.set(fieldServices);
+    try (BriefStack stack = BriefStack.open(dir, progress, System.getenv(), err)) {
+      LocalRuntime runtime = stack.runtime();
       ObjectNode params =
           JsonNodeFactory.instance
               .objectNode()
               .put("subQuestions", subQuestions)
-              .put("approval", !noApproval);
-      var goal =
-          new GoalFrame(
-              question.strip(),
-              "researchers",
-              null,
-              List.of(),
-              List.of(),
-              BudgetLimits.ofUsd(budget, 2_000_000),
-              null,
-              List.of("every claim cites an item of the context field"),
-              null,
-              null,
-              EvidenceBriefRecipe.NAME,
-              params);
+              .put("approval", !noApproval)
+              .put("fork", !noFork);
       ContinuationId id;
       synchronized (watched) {
-        id = runtime.service().create(researcher, goal, null).continuation().id();
-        watched.set(id);
+        id = stack.start(researcher, question, budget, params);
+        root.set(id);
+        watched.add(id);
       }
       err.println("brief: continuation " + id + " in " + dir);
       Instant deadline = Instant.now().plus(timeout);
       Continuation c = waitFor(runtime, researcher, id, deadline);
-      while (c != null && c.status() == Status.WAITING) {
+      while (c != null && awaitingApproval(c)) {
         EvidenceBrief draft = Json.convert(c.workingState().get("draft"), EvidenceBrief.class);
         err.println();
         err.println(BriefMarkdown.render(draft));
@@ -262,22 +201,11 @@ public final class BriefCommand implements Callable<Integer> {
     }
   }
 
-  /** Builds the document index from the shipped corpus when {@code index} holds none. */
-  static void ensureIndex(Path index, PrintStream err) throws IOException {
-    if (Files.isDirectory(index)) {
-      try (var files = Files.list(index)) {
-        if (files.findAny().isPresent()) return;
-      }
-    }
-    err.println("brief: no document index in " + index + "; ingesting the shipped corpus");
-    Files.createDirectories(index);
-    try (MiniLmEmbedder embedder = MiniLmEmbedder.load();
-        FieldIndex field = FieldIndex.open(index, embedder)) {
-      IngestReport r = field.ingest(ShippedCorpus.documents(), false, err);
-      err.printf(
-          "brief: %d documents, %d chunks indexed (corpus %s)%n",
-          r.added(), field.chunkCount(), r.corpusVersion());
-    }
+  /** Whether the brief's draft waits for a reviewer (not for its forked answers). */
+  private static boolean awaitingApproval(Continuation c) {
+    return c.status() == Status.WAITING
+        && c.workingState() != null
+        && "awaiting_approval".equals(c.workingState().path("phase").asText());
   }
 
   private static String ask() {
@@ -303,13 +231,13 @@ public final class BriefCommand implements Callable<Integer> {
     while (Instant.now().isBefore(deadline)) {
       Continuation c = runtime.service().get(who, id).continuation();
       if (c.status().isTerminal()) return c;
-      if (c.status() == Status.WAITING && c.lastSequence() > after) return c;
+      if (awaitingApproval(c) && c.lastSequence() > after) return c;
       Thread.sleep(50);
     }
     return null;
   }
 
-  static String progressLine(EventEnvelope e) {
+  static String progressLine(EventEnvelope e, boolean root) {
     String detail =
         switch (e.payload()) {
           case EventPayload.Spawn s -> "goal: " + s.goalFrame().objective();
@@ -336,11 +264,14 @@ public final class BriefCommand implements Callable<Integer> {
           case EventPayload.Slept s -> s.reason();
           case EventPayload.HumanSignal h -> h.kind() + " by " + h.by();
           case EventPayload.Published p -> "to tag " + p.tag();
+          case EventPayload.Forked f ->
+              "child " + f.child().value().substring(0, 8) + ": " + f.objective();
           case EventPayload.Completed c -> "done";
           case EventPayload.Failed f -> f.code() + ": " + f.message();
           case EventPayload.Killed k -> k.reason();
           default -> "";
         };
-    return String.format("  %4d %-13s %s", e.sequence(), e.type().wire(), detail);
+    String who = root ? "" : "  [" + e.continuationId().value().substring(0, 8) + "]";
+    return String.format("  %4d %-13s %s%s", e.sequence(), e.type().wire(), detail, who);
   }
 }

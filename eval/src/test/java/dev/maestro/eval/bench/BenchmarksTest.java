@@ -6,6 +6,7 @@ import dev.maestro.local.bench.Benchmark;
 import dev.maestro.policy.onnx.LearnedPolicies;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -38,8 +39,23 @@ class BenchmarksTest {
             "kernel",
             "kernel-v1",
             "fairness",
+            "signal",
+            "publish",
+            "brief",
             "recall",
             "rerank");
+  }
+
+  @Test
+  void givenTwoBriefs_whenMeasured_thenEachIsPublishedUnderTheCostTarget() throws Exception {
+    Map<String, Object> r = new BriefBenchmark().run(dir, Map.of("briefs", "2"), quiet);
+
+    assertThat(figures(r, "wall_per_brief")).containsEntry("count", 2L);
+    assertThat((BigDecimal) r.get("list_price_usd_per_brief_max"))
+        .isPositive()
+        .isLessThan(new BigDecimal("0.50"));
+    assertThat((double) r.get("children_per_brief")).isEqualTo(3.0);
+    assertThat((double) r.get("claims_per_brief")).isPositive();
   }
 
   @Test
