@@ -61,6 +61,7 @@ public final class BriefBenchmark implements Benchmark {
     boolean fork = !"false".equals(params.getOrDefault("fork", "true"));
     Histogram wall = Stats.histogram();
     var costs = new ArrayList<BigDecimal>();
+    var caps = new ArrayList<BigDecimal>();
     int claims = 0;
     int sources = 0;
     int children = 0;
@@ -84,6 +85,7 @@ public final class BriefBenchmark implements Benchmark {
         wall.recordValue(nanos);
         EvidenceBrief brief = Json.convert(done.result(), EvidenceBrief.class);
         costs.add(brief.cost().listPriceUsd());
+        caps.add(brief.cost().listPriceCapUsd());
         claims += brief.claims().size();
         sources += brief.sources().size();
         children += done.lineage().children().size();
@@ -100,12 +102,14 @@ public final class BriefBenchmark implements Benchmark {
       }
     }
     costs.sort(BigDecimal::compareTo);
+    caps.sort(BigDecimal::compareTo);
     var out = new LinkedHashMap<String, Object>();
     out.put("briefs", briefs);
     out.put("forked", fork);
     out.put("wall_per_brief", Stats.millis(wall));
     out.put("list_price_usd_per_brief_median", costs.get(costs.size() / 2));
     out.put("list_price_usd_per_brief_max", costs.get(costs.size() - 1));
+    out.put("list_price_usd_per_brief_at_output_caps_max", caps.get(caps.size() - 1));
     out.put("metered_usd_total", 0);
     out.put("claims_per_brief", Stats.round((double) claims / briefs));
     out.put("sources_per_brief", Stats.round((double) sources / briefs));
@@ -114,7 +118,9 @@ public final class BriefBenchmark implements Benchmark {
     out.put("target_usd_per_brief", 0.50);
     out.put(
         "note",
-        "offline provider: tokens are its word counts priced at the routed models' list prices");
+        "offline provider: list_price prices its word counts at the routed models' list prices;"
+            + " the at_output_caps bound prices prompts at ~4 chars/token and every output at its"
+            + " cap");
     out.put("machine", Stats.machine());
     return out;
   }

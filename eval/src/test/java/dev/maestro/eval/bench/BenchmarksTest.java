@@ -54,6 +54,9 @@ class BenchmarksTest {
     assertThat((BigDecimal) r.get("list_price_usd_per_brief_max"))
         .isPositive()
         .isLessThan(new BigDecimal("0.50"));
+    assertThat((BigDecimal) r.get("list_price_usd_per_brief_at_output_caps_max"))
+        .isGreaterThan((BigDecimal) r.get("list_price_usd_per_brief_max"))
+        .isLessThan(new BigDecimal("0.50"));
     assertThat((double) r.get("children_per_brief")).isEqualTo(3.0);
     assertThat((double) r.get("claims_per_brief")).isPositive();
   }

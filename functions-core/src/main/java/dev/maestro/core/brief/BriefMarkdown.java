@@ -48,7 +48,9 @@ public final class BriefMarkdown {
         .append(c.usd().toPlainString())
         .append(" (at list prices: $")
         .append(c.listPriceUsd().toPlainString())
-        .append(").");
+        .append("; at most $")
+        .append(c.listPriceCapUsd().toPlainString())
+        .append(" with every output at its cap).");
     if (brief.droppedSentences() > 0) {
       md.append(" ").append(brief.droppedSentences()).append(" uncited sentence(s) left out.");
     }

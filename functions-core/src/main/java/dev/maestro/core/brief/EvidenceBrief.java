@@ -56,14 +56,22 @@ public record EvidenceBrief(
   }
 
   /**
-   * Spend: {@code usd} as metered (the offline provider costs nothing), {@code listPriceUsd} what
-   * the same tokens cost at the list price of the model each call was routed to.
+   * Spend: {@code usd} as metered (the offline provider costs nothing), {@code listPriceCapUsd} the
+   * most the same calls could cost at list prices (prompts at about four characters a token, every
+   * output at its cap), {@code listPriceUsd} what the same tokens cost at the list price of the
+   * model each call was routed to.
    */
   public record Cost(
-      BigDecimal usd, BigDecimal listPriceUsd, int modelCalls, long tokensIn, long tokensOut) {
+      BigDecimal usd,
+      BigDecimal listPriceUsd,
+      BigDecimal listPriceCapUsd,
+      int modelCalls,
+      long tokensIn,
+      long tokensOut) {
     public Cost {
       Objects.requireNonNull(usd, "usd");
       Objects.requireNonNull(listPriceUsd, "listPriceUsd");
+      Objects.requireNonNull(listPriceCapUsd, "listPriceCapUsd");
     }
   }
 

@@ -388,6 +388,7 @@ public final class EvidenceBriefRecipe implements Recipe {
         .putObject("cost")
         .put("usd", new BigDecimal(state.path("spentUsd").asText("0")))
         .put("listPriceUsd", new BigDecimal(state.path("listPriceUsd").asText("0")))
+        .put("listPriceCapUsd", new BigDecimal(state.path("listPriceCapUsd").asText("0")))
         .put("modelCalls", state.path("modelCalls").asInt())
         .put("tokensIn", state.path("tokensIn").asLong())
         .put("tokensOut", state.path("tokensOut").asLong());
@@ -557,6 +558,7 @@ public final class EvidenceBriefRecipe implements Recipe {
         new EvidenceBrief.Cost(
             new BigDecimal(state.path("spentUsd").asText("0")),
             new BigDecimal(state.path("listPriceUsd").asText("0")),
+            new BigDecimal(state.path("listPriceCapUsd").asText("0")),
             state.path("modelCalls").asInt(),
             state.path("tokensIn").asLong(),
             state.path("tokensOut").asLong());
@@ -673,6 +675,14 @@ public final class EvidenceBriefRecipe implements Recipe {
         new BigDecimal(state.path("listPriceUsd").asText("0"))
             .add(listPrice(c, tier, response.tokensIn(), response.tokensOut()));
     state.put("listPriceUsd", list.toPlainString());
+    // The bound a real run stays under: the prompt at ~4 characters a token (or the provider's
+    // own count, if larger) and the whole output cap, at the routed model's list price.
+    long promptTokens = Math.max(response.tokensIn(), contextTokens);
+    state.put(
+        "listPriceCapUsd",
+        new BigDecimal(state.path("listPriceCapUsd").asText("0"))
+            .add(listPrice(c, tier, promptTokens, maxTokens))
+            .toPlainString());
     state.put(
         "spentUsd",
         new BigDecimal(state.path("spentUsd").asText("0"))

@@ -133,7 +133,12 @@ class BriefPartsTest {
                 new Source("a", "Notices are required.", List.of())),
             1,
             new EvidenceBrief.Cost(
-                new BigDecimal("0.000000"), new BigDecimal("0.012300"), 5, 1200, 300),
+                new BigDecimal("0.000000"),
+                new BigDecimal("0.012300"),
+                new BigDecimal("0.090000"),
+                5,
+                1200,
+                300),
             null,
             List.of());
 
@@ -145,7 +150,7 @@ class BriefPartsTest {
         .contains("_The field held no evidence for this._")
         .contains("1. licences:GPL-3 — Object code needs source.")
         .contains("2. a — Notices are required.")
-        .contains("at list prices: $0.012300")
+        .contains("at list prices: $0.012300; at most $0.090000")
         .contains("1 uncited sentence(s) left out");
 
     ObjectNode json = (ObjectNode) Json.toTree(brief);
