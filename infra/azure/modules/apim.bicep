@@ -45,6 +45,24 @@ var operations = [
     authenticated: true
   }
   {
+    name: 'fork-continuation'
+    method: 'POST'
+    urlTemplate: '/continuations/{id}/fork'
+    authenticated: true
+  }
+  {
+    name: 'merge-continuations'
+    method: 'POST'
+    urlTemplate: '/continuations/merge'
+    authenticated: true
+  }
+  {
+    name: 'get-lineage'
+    method: 'GET'
+    urlTemplate: '/continuations/{id}/lineage'
+    authenticated: true
+  }
+  {
     name: 'decide'
     method: 'POST'
     urlTemplate: '/decide'

@@ -14,6 +14,9 @@ locals {
     "DELETE /continuations/{id}"       = true
     "GET /continuations/{id}/events"   = true
     "POST /continuations/{id}/signals" = true
+    "POST /continuations/{id}/fork"    = true
+    "POST /continuations/merge"        = true
+    "GET /continuations/{id}/lineage"  = true
     "POST /decide"                     = true
     "GET /fields/{id}"                 = true
     "GET /openapi.json"                = false

@@ -2,9 +2,9 @@ package dev.maestro.eval.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.maestro.core.testkit.NpmPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,8 @@ final class Hcl2Json {
   static Map<Path, JsonNode> parse(List<Path> files) {
     Path home = Path.of("target", "hcl2json").toAbsolutePath();
     try {
-      if (!Files.exists(home.resolve("node_modules/@cdktf/hcl2json/package.json"))) install(home);
+      NpmPackages.ensure(
+          home, "@cdktf/hcl2json", VERSION, "node_modules/@cdktf/hcl2json/package.json");
       Path script = home.resolve("parse.js");
       Files.writeString(script, SCRIPT);
       var command = new ArrayList<String>(List.of("node", script.toString()));
@@ -81,31 +82,6 @@ final class Hcl2Json {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while parsing HCL", e);
-    }
-  }
-
-  private static void install(Path home) throws IOException, InterruptedException {
-    Files.createDirectories(home);
-    Process npm;
-    try {
-      npm =
-          new ProcessBuilder(
-                  "npm",
-                  "install",
-                  "--no-audit",
-                  "--no-fund",
-                  "--prefix",
-                  home.toString(),
-                  "@cdktf/hcl2json@" + VERSION)
-              .directory(home.toFile())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("npm could not be started; install Node.js with npm", e);
-    }
-    String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-      throw new IllegalStateException("installing @cdktf/hcl2json with npm failed:\n" + output);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.testkit.NpmPackages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,26 +31,7 @@ class TickDefinitionValidatorTest {
   static void install() throws Exception {
     Path home = Path.of("asl-validator").toAbsolutePath();
     validator = home.resolve("node_modules/.bin/asl-validator");
-    if (Files.isExecutable(validator)) return;
-    Files.createDirectories(home);
-    Result npm =
-        run(
-            home,
-            List.of(
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "--prefix",
-                home.toString(),
-                "asl-validator@" + VERSION),
-            300);
-    assertThat(npm.exit())
-        .as(
-            "installing asl-validator with npm (Node.js and npm must be installed):\n%s",
-            npm.output())
-        .isZero();
+    NpmPackages.ensure(home, "asl-validator", VERSION, "node_modules/.bin/asl-validator");
     assertThat(validator).isExecutable();
   }
 

@@ -22,6 +22,7 @@ import dev.maestro.core.json.Json;
 import dev.maestro.core.json.JsonFiles;
 import dev.maestro.core.stream.DeadLetter;
 import dev.maestro.core.stream.DeadLetters;
+import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SchedulerWakeSink;
 import dev.maestro.core.stream.StreamIngest;
 import dev.maestro.core.stream.SubscriptionIndexer;
@@ -520,6 +521,9 @@ public final class LocalInvoke {
           new ContinuationCdc(
               w.runtime().substrate().events(),
               new SubscriptionIndexer(w.store().subscriptions()),
+              new PublishFanout(
+                  w.store().subscriptions(),
+                  new SchedulerWakeSink(w.runtime().scheduler(w.durable()), w.clock())),
               facts,
               w.store().cdcCursors(),
               w.store().deadLetters(),

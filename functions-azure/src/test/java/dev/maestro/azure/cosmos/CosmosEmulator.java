@@ -2,6 +2,7 @@ package dev.maestro.azure.cosmos;
 
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosClientBuilder;
+import dev.maestro.core.testkit.NpmPackages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +76,11 @@ public final class CosmosEmulator implements AutoCloseable {
     Path dir = Path.of("target", "cosmos-emulator").toAbsolutePath();
     Path cli = dir.resolve("node_modules/@vercel/cosmosdb-server/lib/cli.js");
     try {
-      if (!Files.exists(cli)) install(dir);
+      NpmPackages.ensure(
+          dir,
+          "@vercel/cosmosdb-server",
+          VERSION,
+          "node_modules/@vercel/cosmosdb-server/lib/cli.js");
       Path shim = dir.resolve("missing-read-404.js");
       Files.writeString(shim, MISSING_READ_404);
       int port;
@@ -149,33 +153,6 @@ public final class CosmosEmulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    }
-  }
-
-  private static void install(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    List<String> command =
-        List.of(
-            "npm",
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            dir.toString(),
-            "@vercel/cosmosdb-server@" + VERSION);
-    Process npm =
-        start(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true));
-    String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-        throw new IllegalStateException(
-            "installing @vercel/cosmosdb-server with npm failed (Node.js and npm must be"
-                + " installed):\n"
-                + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing the Cosmos emulator", e);
     }
   }
 

@@ -4,12 +4,12 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
+import dev.maestro.core.testkit.NpmPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class Azurite implements AutoCloseable {
     Path bin = dir.resolve("node_modules/.bin");
     var processes = new ArrayList<Process>();
     try {
-      if (!Files.exists(bin.resolve("azurite-queue"))) install(dir);
+      NpmPackages.ensure(dir, "azurite", VERSION, "node_modules/.bin/azurite-queue");
       Path data = Files.createTempDirectory(dir, "data-");
       int queuePort = freePort();
       int blobPort = freePort();
@@ -145,35 +145,5 @@ public final class Azurite implements AutoCloseable {
       }
     }
     throw new IllegalStateException("azurite did not listen on " + port + " within 30 s");
-  }
-
-  private static void install(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Process npm;
-    try {
-      npm =
-          new ProcessBuilder(
-                  "npm",
-                  "install",
-                  "--no-audit",
-                  "--no-fund",
-                  "--prefix",
-                  dir.toString(),
-                  "azurite@" + VERSION)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("npm could not be started; install Node.js with npm", e);
-    }
-    String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-        throw new IllegalStateException("installing azurite with npm failed:\n" + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing azurite", e);
-    }
   }
 }

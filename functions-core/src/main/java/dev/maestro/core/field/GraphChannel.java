@@ -121,7 +121,12 @@ public final class GraphChannel implements RecallChannel {
         query.at(),
         e -> {
           switch (e.payload()) {
-            case EventPayload.Merged m -> parents.addAll(m.sources());
+            // In a source's log a merge names the merged child (a child of this one); an older
+            // merge record without one names only the sources.
+            case EventPayload.Merged m -> {
+              if (m.child() != null) children.add(m.child());
+              else parents.addAll(m.sources());
+            }
             case EventPayload.Forked f -> children.add(f.child());
             default -> {}
           }

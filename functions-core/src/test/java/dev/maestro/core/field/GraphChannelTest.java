@@ -145,6 +145,31 @@ class GraphChannelTest {
   }
 
   @Test
+  void
+      givenAMergeInASourcesLog_whenTheGraphChannelRecalls_thenTheMergedChildIsAChildNotTheOtherSources() {
+    ContinuationId self = memory.spawn(ACME, OBJECTIVE, SPAWNED).id();
+    ContinuationId otherSource = memory.spawn(ACME, OBJECTIVE, SPAWNED).id();
+    memory.append(otherSource, new EventPayload.Published("notes", note("choline elsewhere")));
+    ContinuationId merged = memory.spawn(ACME, OBJECTIVE, SPAWNED).id();
+    EventEnvelope result =
+        memory.append(merged, new EventPayload.Completed(note("choline merged finding"), null));
+    memory.append(
+        self,
+        new EventPayload.Merged(
+            List.of(self, otherSource),
+            "concat",
+            merged,
+            dev.maestro.core.budget.BudgetLimits.ofUsd(java.math.BigDecimal.ONE, 0)));
+
+    List<FieldCandidate> recalled = new GraphChannel(continuations).recall(query(self), 10);
+
+    assertThat(recalled)
+        .extracting(c -> c.provenance().get(0).uri())
+        .containsExactly(merged.value() + "#" + result.sequence());
+    assertThat(recalled.get(0).text()).startsWith("child " + merged.value() + " completed with ");
+  }
+
+  @Test
   void givenEdgesToAnotherTenant_whenTheGraphChannelRecalls_thenThatTenantIsNeverRead() {
     ContinuationId self = memory.spawn(ACME, OBJECTIVE, SPAWNED).id();
     ContinuationId foreignChild = spawnChildOf(UMBRELLA, self);

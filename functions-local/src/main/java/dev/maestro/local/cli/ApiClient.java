@@ -81,6 +81,36 @@ final class ApiClient {
         200);
   }
 
+  /**
+   * POSTs a stream message to {@code topic} ({@code POST /streams/{topic}}); returns the answer.
+   */
+  JsonNode publish(String topic, JsonNode message) throws IOException, InterruptedException {
+    String path =
+        "/streams/"
+            + java.net.URLEncoder.encode(topic, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(message))),
+        202);
+  }
+
+  /** The API answered with a status the call does not expect. */
+  static final class HttpFailure extends IOException {
+    private final int status;
+
+    HttpFailure(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    /** The HTTP status. */
+    int status() {
+      return status;
+    }
+  }
+
   /** The lineage of {@code id}, with at most {@code limit} descendants. */
   JsonNode lineage(String id, int limit) throws IOException, InterruptedException {
     return send(
@@ -101,7 +131,8 @@ final class ApiClient {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (java.util.Arrays.stream(expected).noneMatch(code -> code == response.statusCode())) {
-      throw new IOException(
+      throw new HttpFailure(
+          response.statusCode(),
           "HTTP " + response.statusCode() + " from " + response.uri() + ": " + response.body());
     }
     return Json.tree(response.body());

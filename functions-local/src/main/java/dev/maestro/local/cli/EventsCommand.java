@@ -1,11 +1,7 @@
 package dev.maestro.local.cli;
 
-import dev.maestro.core.continuation.ContinuationId;
-import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.json.Json;
-import dev.maestro.local.server.LocalJwtIssuer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,15 +20,6 @@ final class EventsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "The continuation id.")
   String id;
 
-  @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
-  String tenant;
-
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "The API (default: ${DEFAULT-VALUE}).")
-  String url;
-
   @Option(
       names = "--after",
       defaultValue = "0",
@@ -42,18 +29,13 @@ final class EventsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print each event as a JSON line.")
   boolean json;
 
-  @Mixin DataDirOption data;
+  @Mixin RunningServer server;
 
   @Override
   public Integer call() throws Exception {
-    if (!ContinuationId.isValid(id)) {
-      System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
-      return 2;
-    }
-    if (!TenantOption.isValid(tenant)) return 2;
-    var issuer =
-        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
-    var client = new ApiClient(url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)));
+    if (!RunningServer.isContinuationId(id)) return 2;
+    ApiClient client = server.client();
+    if (client == null) return 2;
     long cursor = after;
     while (true) {
       List<EventEnvelope> page = client.events(id, cursor, 500);

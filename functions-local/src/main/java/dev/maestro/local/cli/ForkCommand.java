@@ -2,13 +2,9 @@ package dev.maestro.local.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.maestro.core.continuation.ContinuationId;
-import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
-import dev.maestro.local.server.LocalJwtIssuer;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,15 +26,6 @@ final class ForkCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "ID", description = "The continuation to fork.")
   String id;
-
-  @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
-  String tenant;
-
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "The API (default: ${DEFAULT-VALUE}).")
-  String url;
 
   @Option(
       names = "--at",
@@ -64,15 +51,11 @@ final class ForkCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the child as JSON.")
   boolean json;
 
-  @Mixin DataDirOption data;
+  @Mixin RunningServer server;
 
   @Override
   public Integer call() throws Exception {
-    if (!ContinuationId.isValid(id)) {
-      System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
-      return 2;
-    }
-    if (!TenantOption.isValid(tenant)) return 2;
+    if (!RunningServer.isContinuationId(id)) return 2;
     if (at != null && at < 1) {
       System.err.println("--at: must be a sequence >= 1");
       return 2;
@@ -85,11 +68,8 @@ final class ForkCommand implements Callable<Integer> {
     if (at != null) request.put("atSequence", at);
     request.putObject("budget").put("maxUsd", budget);
     if (objective != null) request.putObject("goal").put("objective", objective);
-    var issuer =
-        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
-    var client =
-        new ApiClient(
-            url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)), idempotencyKey);
+    ApiClient client = server.client(idempotencyKey);
+    if (client == null) return 2;
     try {
       var child = client.fork(id, request);
       System.out.println(json ? Json.write(child) : child.path("id").asText());

@@ -1,12 +1,8 @@
 package dev.maestro.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.maestro.core.continuation.ContinuationId;
-import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
-import dev.maestro.local.server.LocalJwtIssuer;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,15 +25,6 @@ final class LineageCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "The continuation id.")
   String id;
 
-  @Option(names = "--tenant", required = true, description = "The continuation's tenant.")
-  String tenant;
-
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "The API (default: ${DEFAULT-VALUE}).")
-  String url;
-
   @Option(
       names = "--limit",
       defaultValue = "100",
@@ -47,22 +34,17 @@ final class LineageCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the lineage as JSON.")
   boolean json;
 
-  @Mixin DataDirOption data;
+  @Mixin RunningServer server;
 
   @Override
   public Integer call() throws Exception {
-    if (!ContinuationId.isValid(id)) {
-      System.err.println("ID: not a continuation id (a lower-case UUID): " + id);
-      return 2;
-    }
-    if (!TenantOption.isValid(tenant)) return 2;
+    if (!RunningServer.isContinuationId(id)) return 2;
     if (limit < 1 || limit > 1000) {
       System.err.println("--limit: must be between 1 and 1000");
       return 2;
     }
-    var issuer =
-        LocalJwtIssuer.loadOrCreate(data.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
-    var client = new ApiClient(url, issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5)));
+    ApiClient client = server.client();
+    if (client == null) return 2;
     JsonNode view;
     try {
       view = client.lineage(id, limit);

@@ -3,18 +3,9 @@ package dev.maestro.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.json.Json;
-import dev.maestro.local.server.LocalJwtIssuer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,20 +47,10 @@ final class PublishCommand implements Callable<Integer> {
       description = "Wake only this continuation instead of the topic's subscribers.")
   String continuation;
 
-  @Option(names = "--tenant", required = true, description = "The tenant whose continuations wake.")
-  String tenant;
-
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "The API (default: ${DEFAULT-VALUE}).")
-  String url;
-
-  @Mixin DataDirOption dataDir;
+  @Mixin RunningServer server;
 
   @Override
   public Integer call() throws Exception {
-    if (!TenantOption.isValid(tenant)) return 2;
     JsonNode body;
     try {
       body = Json.tree(data);
@@ -85,35 +66,18 @@ final class PublishCommand implements Callable<Integer> {
     if (id != null) message.put("message_id", id);
     if (continuation != null) message.put("continuation_id", continuation);
     message.set("body", body);
-    var issuer =
-        LocalJwtIssuer.loadOrCreate(dataDir.resolve(), LocalStack.ISSUER, LocalStack.AUDIENCE);
-    String token = issuer.mint(TenantId.of(tenant), "cli", Duration.ofMinutes(5));
-    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    String path =
-        "/streams/" + URLEncoder.encode(topic, StandardCharsets.UTF_8).replace("+", "%20");
-    HttpResponse<String> response;
+    ApiClient client = server.client();
+    if (client == null) return 2;
     try {
-      response =
-          HttpClient.newBuilder()
-              .connectTimeout(Duration.ofSeconds(5))
-              .build()
-              .send(
-                  HttpRequest.newBuilder(URI.create(base + path))
-                      .header("Authorization", "Bearer " + token)
-                      .header("Content-Type", "application/json")
-                      .timeout(Duration.ofSeconds(30))
-                      .POST(HttpRequest.BodyPublishers.ofString(Json.write(message)))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      System.out.println(Json.write(client.publish(topic, message)));
+      return 0;
+    } catch (ApiClient.HttpFailure refused) {
+      System.err.println(refused.getMessage());
+      return refused.status() < 500 ? 2 : 1;
     } catch (IOException unreachable) {
-      System.err.println("cannot reach " + base + " (is maestro serve running?): " + unreachable);
+      System.err.println(
+          "cannot reach " + server.url + " (is maestro serve running?): " + unreachable);
       return 1;
     }
-    if (response.statusCode() == 202) {
-      System.out.println(response.body());
-      return 0;
-    }
-    System.err.println("HTTP " + response.statusCode() + ": " + response.body());
-    return response.statusCode() < 500 ? 2 : 1;
   }
 }
