@@ -2,8 +2,7 @@ package dev.maestro.ranker;
 
 import dev.maestro.field.rerank.RerankFeatures;
 import dev.maestro.field.rerank.RerankManifest;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.maestro.policy.onnx.OnnxProto;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -55,8 +54,8 @@ final class GeneratedRerankModel {
     long[] trueIds = {1, 3, 5, 0, 0, 0, 0};
     long[] falseIds = {2, 4, 6, 0, 0, 0, 0};
     long[] missingTrue = {1, 1, 1, 0, 0, 0, 0};
-    Proto tree =
-        new Proto()
+    OnnxProto tree =
+        new OnnxProto()
             .string(1, "features")
             .string(2, "margin")
             .string(3, "tree")
@@ -76,107 +75,63 @@ final class GeneratedRerankModel {
             .message(5, intsAttr("target_nodeids", new long[] {3, 4, 5, 6}))
             .message(5, intsAttr("target_ids", new long[4]))
             .message(5, floatsAttr("target_weights", new float[] {-2, -1, 1, 2}));
-    Proto sigmoid =
-        new Proto()
+    OnnxProto sigmoid =
+        new OnnxProto()
             .string(1, "margin")
             .string(2, "probability")
             .string(3, "sigmoid")
             .string(4, "Sigmoid");
-    Proto graph =
-        new Proto()
+    OnnxProto graph =
+        new OnnxProto()
             .message(1, tree)
             .message(1, sigmoid)
             .string(2, "generated-rerank-fixture")
             .message(11, tensor("features", RerankFeatures.COUNT))
             .message(12, tensor("probability", 1));
-    return new Proto()
+    return new OnnxProto()
         .varint(1, 8)
         .string(2, "maestro ranker-container test fixture")
         .message(7, graph)
-        .message(8, new Proto().string(1, "").varint(2, 13))
-        .message(8, new Proto().string(1, "ai.onnx.ml").varint(2, 3))
+        .message(8, new OnnxProto().string(1, "").varint(2, 13))
+        .message(8, new OnnxProto().string(1, "ai.onnx.ml").varint(2, 3))
         .bytes();
   }
 
   /** A float tensor value-info {@code name} of shape [N, width]. */
-  private static Proto tensor(String name, int width) {
-    Proto shape =
-        new Proto().message(1, new Proto().string(2, "N")).message(1, new Proto().varint(1, width));
-    Proto tensorType = new Proto().varint(1, 1).message(2, shape);
-    return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
+  private static OnnxProto tensor(String name, int width) {
+    OnnxProto shape =
+        new OnnxProto()
+            .message(1, new OnnxProto().string(2, "N"))
+            .message(1, new OnnxProto().varint(1, width));
+    OnnxProto tensorType = new OnnxProto().varint(1, 1).message(2, shape);
+    return new OnnxProto().string(1, name).message(2, new OnnxProto().message(1, tensorType));
   }
 
-  private static Proto intAttr(String name, long v) {
-    return new Proto().string(1, name).varint(20, 2).varint(3, v);
+  private static OnnxProto intAttr(String name, long v) {
+    return new OnnxProto().string(1, name).varint(20, 2).varint(3, v);
   }
 
-  private static Proto stringAttr(String name, String v) {
-    return new Proto().string(1, name).varint(20, 3).string(4, v);
+  private static OnnxProto stringAttr(String name, String v) {
+    return new OnnxProto().string(1, name).varint(20, 3).string(4, v);
   }
 
-  private static Proto intsAttr(String name, long[] vs) {
-    Proto p = new Proto().string(1, name).varint(20, 7);
+  private static OnnxProto intsAttr(String name, long[] vs) {
+    OnnxProto p = new OnnxProto().string(1, name).varint(20, 7);
     for (long v : vs) p.varint(8, v);
     return p;
   }
 
-  private static Proto floatsAttr(String name, float[] vs) {
-    Proto p = new Proto().string(1, name).varint(20, 6);
-    for (float v : vs) p.fixed32(7, Float.floatToIntBits(v));
+  private static OnnxProto floatsAttr(String name, float[] vs) {
+    OnnxProto p = new OnnxProto().string(1, name).varint(20, 6);
+    for (float v : vs) p.float32(7, v);
     return p;
   }
 
-  private static Proto stringsAttr(String name, String[] vs) {
-    Proto p = new Proto().string(1, name).varint(20, 8);
+  private static OnnxProto stringsAttr(String name, String[] vs) {
+    OnnxProto p = new OnnxProto().string(1, name).varint(20, 8);
     for (String v : vs) p.string(9, v);
     return p;
   }
 
   /** The protobuf wire format, just what an ONNX model needs (unpacked repeated fields). */
-  private static final class Proto {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Proto varint(int field, long value) {
-      tag(field, 0);
-      raw(value);
-      return this;
-    }
-
-    Proto fixed32(int field, int bits) {
-      tag(field, 5);
-      for (int i = 0; i < 4; i++) out.write(bits >>> (8 * i));
-      return this;
-    }
-
-    Proto string(int field, String value) {
-      return lengthDelimited(field, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Proto message(int field, Proto value) {
-      return lengthDelimited(field, value.bytes());
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
-
-    private Proto lengthDelimited(int field, byte[] bytes) {
-      tag(field, 2);
-      raw(bytes.length);
-      out.writeBytes(bytes);
-      return this;
-    }
-
-    private void tag(int field, int wireType) {
-      raw(((long) field << 3) | wireType);
-    }
-
-    private void raw(long value) {
-      while ((value & ~0x7FL) != 0) {
-        out.write((int) ((value & 0x7F) | 0x80));
-        value >>>= 7;
-      }
-      out.write((int) value);
-    }
-  }
 }

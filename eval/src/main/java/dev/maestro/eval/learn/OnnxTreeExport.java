@@ -1,9 +1,8 @@
 package dev.maestro.eval.learn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.CodedOutputStream;
 import dev.maestro.core.json.Json;
-import java.io.ByteArrayOutputStream;
+import dev.maestro.policy.onnx.OnnxProto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,9 @@ import java.util.List;
  * probabilities to float rounding. The base score, which XGBoost saves as a probability for
  * binary:logistic, enters as its logit.
  *
- * <p>The graph is written with protobuf's wire encoder against the field numbers of {@code
- * onnx.proto} (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto): the generated
- * ONNX classes at hand need a newer protobuf runtime than this module's class path holds.
+ * <p>The graph is written in the protobuf wire format ({@link OnnxProto}) against the field numbers
+ * of {@code onnx.proto} (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto): the
+ * generated ONNX classes at hand need a newer protobuf runtime than this module's class path holds.
  */
 public final class OnnxTreeExport {
 
@@ -146,55 +145,56 @@ public final class OnnxTreeExport {
       }
     }
     byte[] ensemble =
-        new Proto()
+        new OnnxProto()
             .string(1, "features") // NodeProto.input
             .string(2, "margin") // NodeProto.output
             .string(3, "trees") // NodeProto.name
             .string(4, "TreeEnsembleRegressor") // NodeProto.op_type
-            .message(5, ints("nodes_treeids", treeIds)) // NodeProto.attribute
-            .message(5, ints("nodes_nodeids", nodeIds))
-            .message(5, ints("nodes_featureids", featureIds))
-            .message(5, strings("nodes_modes", modes))
-            .message(5, floats("nodes_values", values))
-            .message(5, ints("nodes_truenodeids", trueIds))
-            .message(5, ints("nodes_falsenodeids", falseIds))
-            .message(5, ints("nodes_missing_value_tracks_true", missingTrue))
-            .message(5, ints("target_treeids", targetTree))
-            .message(5, ints("target_nodeids", targetNode))
-            .message(5, ints("target_ids", targetIds))
-            .message(5, floats("target_weights", targetWeights))
-            .message(5, floats("base_values", List.of((float) e.baseMargin())))
-            .message(5, new Proto().string(1, "n_targets").int64(3, 1).int64(20, ATTR_INT).bytes())
-            .message(5, string("aggregate_function", "SUM"))
-            .message(5, string("post_transform", "NONE"))
+            .bytes(5, ints("nodes_treeids", treeIds)) // NodeProto.attribute
+            .bytes(5, ints("nodes_nodeids", nodeIds))
+            .bytes(5, ints("nodes_featureids", featureIds))
+            .bytes(5, strings("nodes_modes", modes))
+            .bytes(5, floats("nodes_values", values))
+            .bytes(5, ints("nodes_truenodeids", trueIds))
+            .bytes(5, ints("nodes_falsenodeids", falseIds))
+            .bytes(5, ints("nodes_missing_value_tracks_true", missingTrue))
+            .bytes(5, ints("target_treeids", targetTree))
+            .bytes(5, ints("target_nodeids", targetNode))
+            .bytes(5, ints("target_ids", targetIds))
+            .bytes(5, floats("target_weights", targetWeights))
+            .bytes(5, floats("base_values", List.of((float) e.baseMargin())))
+            .bytes(
+                5, new OnnxProto().string(1, "n_targets").varint(3, 1).varint(20, ATTR_INT).bytes())
+            .bytes(5, string("aggregate_function", "SUM"))
+            .bytes(5, string("post_transform", "NONE"))
             .string(7, "ai.onnx.ml") // NodeProto.domain
             .bytes();
     byte[] sigmoid =
-        new Proto()
+        new OnnxProto()
             .string(1, "margin")
             .string(2, "probability")
             .string(3, "sigmoid")
             .string(4, "Sigmoid")
             .bytes();
     byte[] graph =
-        new Proto()
-            .message(1, ensemble) // GraphProto.node
-            .message(1, sigmoid)
+        new OnnxProto()
+            .bytes(1, ensemble) // GraphProto.node
+            .bytes(1, sigmoid)
             .string(2, name) // GraphProto.name
-            .message(11, tensor("features", e.featureCount())) // GraphProto.input
-            .message(12, tensor("probability", 1)) // GraphProto.output
+            .bytes(11, tensor("features", e.featureCount())) // GraphProto.input
+            .bytes(12, tensor("probability", 1)) // GraphProto.output
             .bytes();
-    return new Proto()
-        .int64(1, IR_VERSION) // ModelProto.ir_version
+    return new OnnxProto()
+        .varint(1, IR_VERSION) // ModelProto.ir_version
         .string(2, "maestro policy train") // producer_name
         .string(3, "1") // producer_version
-        .int64(5, 1) // model_version
+        .varint(5, 1) // model_version
         .string(
             6,
             name + ": XGBoost binary:logistic, " + e.trees().size() + " trees, as an ONNX ensemble")
-        .message(7, graph) // graph
-        .message(8, new Proto().string(1, "").int64(2, OPSET).bytes()) // opset_import
-        .message(8, new Proto().string(1, "ai.onnx.ml").int64(2, ML_OPSET).bytes())
+        .bytes(7, graph) // graph
+        .bytes(8, new OnnxProto().string(1, "").varint(2, OPSET).bytes()) // opset_import
+        .bytes(8, new OnnxProto().string(1, "ai.onnx.ml").varint(2, ML_OPSET).bytes())
         .bytes();
   }
 
@@ -209,80 +209,41 @@ public final class OnnxTreeExport {
   /** A {@code ValueInfoProto} of a float tensor {@code [N, columns]}. */
   private static byte[] tensor(String name, int columns) {
     byte[] shape =
-        new Proto()
-            .message(1, new Proto().string(2, "N").bytes()) // dim { dim_param }
-            .message(1, new Proto().int64(1, columns).bytes()) // dim { dim_value }
+        new OnnxProto()
+            .bytes(1, new OnnxProto().string(2, "N").bytes()) // dim { dim_param }
+            .bytes(1, new OnnxProto().varint(1, columns).bytes()) // dim { dim_value }
             .bytes();
-    byte[] tensorType = new Proto().int64(1, FLOAT_TENSOR).message(2, shape).bytes();
-    byte[] type = new Proto().message(1, tensorType).bytes(); // TypeProto.tensor_type
-    return new Proto().string(1, name).message(2, type).bytes();
+    byte[] tensorType = new OnnxProto().varint(1, FLOAT_TENSOR).bytes(2, shape).bytes();
+    byte[] type = new OnnxProto().bytes(1, tensorType).bytes(); // TypeProto.tensor_type
+    return new OnnxProto().string(1, name).bytes(2, type).bytes();
   }
 
   private static byte[] ints(String name, List<Long> values) {
-    var p = new Proto().string(1, name);
-    for (long v : values) p.int64(8, v);
-    return p.int64(20, ATTR_INTS).bytes();
+    var p = new OnnxProto().string(1, name);
+    for (long v : values) p.varint(8, v);
+    return p.varint(20, ATTR_INTS).bytes();
   }
 
   private static byte[] floats(String name, List<Float> values) {
-    var p = new Proto().string(1, name);
+    var p = new OnnxProto().string(1, name);
     for (float v : values) p.float32(7, v);
-    return p.int64(20, ATTR_FLOATS).bytes();
+    return p.varint(20, ATTR_FLOATS).bytes();
   }
 
   private static byte[] strings(String name, List<String> values) {
-    var p = new Proto().string(1, name);
+    var p = new OnnxProto().string(1, name);
     for (String v : values) p.string(9, v);
-    return p.int64(20, ATTR_STRINGS).bytes();
+    return p.varint(20, ATTR_STRINGS).bytes();
   }
 
   private static byte[] string(String name, String value) {
-    return new Proto().string(1, name).string(4, value).int64(20, ATTR_STRING).bytes();
+    return new OnnxProto().string(1, name).string(4, value).varint(20, ATTR_STRING).bytes();
   }
 
   /**
    * A protobuf message in the making, written field by field with protobuf's own encoder (repeated
    * scalars unpacked, which every proto2 reader accepts).
    */
-  private static final class Proto {
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final CodedOutputStream out = CodedOutputStream.newInstance(buffer);
-
-    Proto int64(int field, long value) {
-      return write(() -> out.writeInt64(field, value));
-    }
-
-    Proto float32(int field, float value) {
-      return write(() -> out.writeFloat(field, value));
-    }
-
-    Proto string(int field, String value) {
-      return write(() -> out.writeString(field, value));
-    }
-
-    Proto message(int field, byte[] encoded) {
-      return write(() -> out.writeByteArray(field, encoded));
-    }
-
-    byte[] bytes() {
-      write(out::flush);
-      return buffer.toByteArray();
-    }
-
-    private interface Write {
-      void run() throws IOException;
-    }
-
-    private Proto write(Write w) {
-      try {
-        w.run();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
-    }
-  }
-
   private static double number(JsonNode node) {
     // XGBoost 3 saves the base score as "[5E-1]" (a vector); earlier releases as "5E-1".
     String text = node.asText().replace("[", "").replace("]", "").trim();
