@@ -4,22 +4,29 @@ import dev.maestro.core.field.FieldSource;
 import dev.maestro.core.field.RecallChannel;
 import dev.maestro.field.rerank.CrossEncoderReranker;
 import dev.maestro.field.rerank.Reranker;
+import dev.maestro.field.structured.StructuredIndex;
+import dev.maestro.field.structured.StructuredRecallChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * The {@link FieldSource} of the local semantic index, registered in {@code
- * META-INF/services/dev.maestro.core.field.FieldSource}: opens the index that {@code maestro
- * ingest} builds ({@code <data-dir>/field}, or the directory named by {@value #INDEX_SETTING})
- * read-only, with the shipped MiniLM embedder, and serves it as the {@code semantic} channel. No
- * index there (or {@value #SWITCH_SETTING}{@code =off}) means no channel.
+ * The {@link FieldSource} of the local indexes, registered in {@code
+ * META-INF/services/dev.maestro.core.field.FieldSource}: opens the document index that {@code
+ * maestro ingest} builds ({@code <data-dir>/field}, or the directory named by {@value
+ * #INDEX_SETTING}) read-only, with the shipped MiniLM embedder, and serves it as the {@code
+ * semantic} channel; and the structured index that {@code maestro ingest --structured} builds
+ * ({@code <data-dir>/field-structured}, or {@value #STRUCTURED_INDEX_SETTING}) as the {@code
+ * structured} channel. No index there (or {@value #SWITCH_SETTING}{@code =off}, {@value
+ * #STRUCTURED_SWITCH_SETTING}{@code =off}) means no such channel. Both channels share one embedder,
+ * closed with the last of them.
  *
  * <p>Read-only means no write lock: {@code maestro ingest} can run against the same directory while
  * {@code maestro serve} is up, and the server switches to each commit it makes without a restart:
@@ -44,6 +51,15 @@ public final class LuceneFieldSource implements FieldSource {
   /** The setting that turns the semantic channel off ({@code off}). */
   public static final String SWITCH_SETTING = "MAESTRO_FIELD_SEMANTIC";
 
+  /** The structured index directory under the data directory. */
+  public static final String STRUCTURED_DIR = "field-structured";
+
+  /** The setting that names another structured index directory. */
+  public static final String STRUCTURED_INDEX_SETTING = "MAESTRO_FIELD_STRUCTURED_INDEX";
+
+  /** The setting that turns the structured channel off ({@code off}). */
+  public static final String STRUCTURED_SWITCH_SETTING = "MAESTRO_FIELD_STRUCTURED";
+
   /**
    * The setting naming how often, at most, the index checks for a newer commit, in milliseconds
    * ({@code 0}: on every search). Default 1000.
@@ -61,29 +77,57 @@ public final class LuceneFieldSource implements FieldSource {
 
   @Override
   public List<RecallChannel> channels(Path dataDir, Map<String, String> settings) {
-    if ("off".equalsIgnoreCase(settings.getOrDefault(SWITCH_SETTING, "on").strip())) {
-      return List.of();
-    }
-    String named = settings.get(INDEX_SETTING);
-    Path dir =
-        named != null && !named.isBlank()
-            ? Path.of(named)
-            : dataDir != null ? dataDir.resolve(INDEX_DIR) : null;
-    if (dir == null || !hasIndex(dir)) return List.of();
+    Path semantic =
+        enabled(settings, SWITCH_SETTING) ? dir(dataDir, settings, INDEX_SETTING, INDEX_DIR) : null;
+    Path structured =
+        enabled(settings, STRUCTURED_SWITCH_SETTING)
+            ? dir(dataDir, settings, STRUCTURED_INDEX_SETTING, STRUCTURED_DIR)
+            : null;
+    if (semantic != null && !hasIndex(semantic)) semantic = null;
+    if (structured != null && !hasIndex(structured)) structured = null;
+    if (semantic == null && structured == null) return List.of();
     Duration reopen = reopenInterval(settings);
     int top = rerankTop(settings);
-    Reranker reranker = CrossEncoderReranker.fromSettings(settings).orElse(null);
-    MiniLmEmbedder embedder = null;
+    Reranker reranker =
+        semantic != null ? CrossEncoderReranker.fromSettings(settings).orElse(null) : null;
+    var channels = new ArrayList<RecallChannel>();
+    SharedEmbedder embedder = null;
     try {
-      embedder = MiniLmEmbedder.load();
-      return List.of(
-          new IndexRecallChannel(
-              FieldIndex.openReadOnly(dir, embedder, reopen), true, reranker, top));
+      embedder =
+          new SharedEmbedder(
+              MiniLmEmbedder.load(), (semantic != null ? 1 : 0) + (structured != null ? 1 : 0));
+      if (semantic != null) {
+        FieldIndex index = FieldIndex.openReadOnly(semantic, embedder, reopen);
+        channels.add(new IndexRecallChannel(index, true, reranker, top));
+        reranker = null; // owned by the channel now
+      }
+      if (structured != null) {
+        StructuredIndex index = StructuredIndex.openReadOnly(structured, embedder, reopen);
+        channels.add(new StructuredRecallChannel(index, true));
+      }
+      return List.copyOf(channels);
     } catch (RuntimeException e) {
-      if (embedder != null) embedder.close();
+      for (RecallChannel c : channels) {
+        try {
+          ((AutoCloseable) c).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (embedder != null) embedder.closeAll();
       if (reranker != null) reranker.close();
       throw e;
     }
+  }
+
+  private static boolean enabled(Map<String, String> settings, String key) {
+    return !"off".equalsIgnoreCase(settings.getOrDefault(key, "on").strip());
+  }
+
+  private static Path dir(Path dataDir, Map<String, String> settings, String key, String under) {
+    String named = settings.get(key);
+    if (named != null && !named.isBlank()) return Path.of(named);
+    return dataDir != null ? dataDir.resolve(under) : null;
   }
 
   /** {@value #TOP_SETTING} as a count (at least 1). */
