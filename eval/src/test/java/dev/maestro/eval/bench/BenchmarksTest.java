@@ -43,6 +43,7 @@ class BenchmarksTest {
             "publish",
             "brief",
             "recall",
+            "recall-structured",
             "rerank");
   }
 

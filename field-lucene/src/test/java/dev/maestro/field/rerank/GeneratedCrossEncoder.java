@@ -1,12 +1,11 @@
 package dev.maestro.field.rerank;
 
-import java.io.ByteArrayOutputStream;
+import dev.maestro.policy.onnx.OnnxProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -66,8 +65,8 @@ final class GeneratedCrossEncoder {
     for (long id : marked) table[(int) id] = 1f;
     float[] w =
         width == 1 ? new float[] {10f} : width == 2 ? new float[] {-5f, 5f} : new float[width];
-    Proto graph =
-        new Proto()
+    OnnxProto graph =
+        new OnnxProto()
             .message(1, node("Gather", new String[] {"table", idsName}, "hit3"))
             .message(1, cast(ATTENTION_MASK_NAME, "maskf"))
             .message(1, cast("token_type_ids", "typef"))
@@ -88,101 +87,59 @@ final class GeneratedCrossEncoder {
             .message(11, valueInfo(ATTENTION_MASK_NAME, 7, "batch", "seq"))
             .message(11, valueInfo("token_type_ids", 7, "batch", "seq"))
             .message(12, valueInfo("logits", 1, "batch", width));
-    return new Proto()
+    return new OnnxProto()
         .varint(1, 8)
         .string(2, "maestro field-lucene test fixture")
         .message(7, graph)
-        .message(8, new Proto().string(1, "").varint(2, 13))
+        .message(8, new OnnxProto().string(1, "").varint(2, 13))
         .bytes();
   }
 
   private static final String ATTENTION_MASK_NAME = "attention_mask";
 
-  private static Proto node(String op, String[] inputs, String output) {
-    Proto p = new Proto();
+  private static OnnxProto node(String op, String[] inputs, String output) {
+    OnnxProto p = new OnnxProto();
     for (String i : inputs) p.string(1, i);
     return p.string(2, output).string(3, output).string(4, op);
   }
 
-  private static Proto cast(String input, String output) {
+  private static OnnxProto cast(String input, String output) {
     return node("Cast", new String[] {input}, output)
-        .message(5, new Proto().string(1, "to").varint(20, 2).varint(3, 1));
+        .message(5, new OnnxProto().string(1, "to").varint(20, 2).varint(3, 1));
   }
 
-  private static Proto reduceSum(String input, String output, int keepDims) {
+  private static OnnxProto reduceSum(String input, String output, int keepDims) {
     return node("ReduceSum", new String[] {input, "axis1"}, output)
-        .message(5, new Proto().string(1, "keepdims").varint(20, 2).varint(3, keepDims));
+        .message(5, new OnnxProto().string(1, "keepdims").varint(20, 2).varint(3, keepDims));
   }
 
-  private static Proto floats(String name, long[] dims, float[] values) {
+  private static OnnxProto floats(String name, long[] dims, float[] values) {
     ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : values) raw.putFloat(v);
     return tensor(name, dims, 1, raw.array());
   }
 
-  private static Proto longs(String name, long[] dims, long[] values) {
+  private static OnnxProto longs(String name, long[] dims, long[] values) {
     ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (long v : values) raw.putLong(v);
     return tensor(name, dims, 7, raw.array());
   }
 
-  private static Proto tensor(String name, long[] dims, int type, byte[] raw) {
-    Proto p = new Proto();
+  private static OnnxProto tensor(String name, long[] dims, int type, byte[] raw) {
+    OnnxProto p = new OnnxProto();
     for (long d : dims) p.varint(1, d);
-    return p.varint(2, type).string(8, name).lengthDelimited(9, raw);
+    return p.varint(2, type).string(8, name).bytes(9, raw);
   }
 
   /** A tensor value-info: {@code name}, element type, shape [batch, second]. */
-  private static Proto valueInfo(String name, int elemType, String batch, Object second) {
-    Proto shape = new Proto().message(1, new Proto().string(2, batch));
+  private static OnnxProto valueInfo(String name, int elemType, String batch, Object second) {
+    OnnxProto shape = new OnnxProto().message(1, new OnnxProto().string(2, batch));
     shape.message(
         1,
         second instanceof String s
-            ? new Proto().string(2, s)
-            : new Proto().varint(1, ((Number) second).longValue()));
-    Proto tensorType = new Proto().varint(1, elemType).message(2, shape);
-    return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-  }
-
-  /** The protobuf wire format, just what an ONNX model needs (unpacked repeated fields). */
-  private static final class Proto {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Proto varint(int field, long value) {
-      tag(field, 0);
-      raw(value);
-      return this;
-    }
-
-    Proto string(int field, String value) {
-      return lengthDelimited(field, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Proto message(int field, Proto value) {
-      return lengthDelimited(field, value.bytes());
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
-
-    Proto lengthDelimited(int field, byte[] bytes) {
-      tag(field, 2);
-      raw(bytes.length);
-      out.writeBytes(bytes);
-      return this;
-    }
-
-    private void tag(int field, int wireType) {
-      raw(((long) field << 3) | wireType);
-    }
-
-    private void raw(long value) {
-      while ((value & ~0x7FL) != 0) {
-        out.write((int) ((value & 0x7F) | 0x80));
-        value >>>= 7;
-      }
-      out.write((int) value);
-    }
+            ? new OnnxProto().string(2, s)
+            : new OnnxProto().varint(1, ((Number) second).longValue()));
+    OnnxProto tensorType = new OnnxProto().varint(1, elemType).message(2, shape);
+    return new OnnxProto().string(1, name).message(2, new OnnxProto().message(1, tensorType));
   }
 }
