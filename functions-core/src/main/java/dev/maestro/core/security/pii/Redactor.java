@@ -78,7 +78,7 @@ public final class Redactor {
   private static final Pattern PHONE =
       Pattern.compile(
           // E.164 and international forms: +CC then 6..14 more digits, single separators.
-          "(?<![A-Za-z0-9+])\\+[1-9](?:[ .-]?\\(?[0-9]\\)?){6,14}(?![A-Za-z0-9])"
+          "(?<![A-Za-z0-9+])\\+[1-9](?:[ .-]?(?:\\([0-9]{1,4}\\)|[0-9])){6,14}(?![A-Za-z0-9])"
               // North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567.
               + "|"
               + BEFORE

@@ -97,7 +97,7 @@ class RedactorTest {
     JsonNode input =
         Json.tree(
             """
-            {"contact": "mail bob@example.com", "n": 5551234567, "list": ["ok", "+33 1 42 68 53 00"],
+            {"contact": "mail bob@example.com", "n": 5551234567, "list": ["ok", "+33 1 42 68 53 00", "(+44 (0)20 7946 0958)"],
              "nested": {"bob@example.com": "key kept"}}""");
     String before = input.toString();
     var tally = new Redactor.Tally();
@@ -108,8 +108,9 @@ class RedactorTest {
     assertThat(out.path("contact").asText()).isEqualTo("mail [REDACTED:email]");
     assertThat(out.path("n").asLong()).isEqualTo(5551234567L);
     assertThat(out.path("list").get(1).asText()).isEqualTo("[REDACTED:phone]");
+    assertThat(out.path("list").get(2).asText()).isEqualTo("([REDACTED:phone])");
     assertThat(out.path("nested").has("bob@example.com")).isTrue();
-    assertThat(tally.total()).isEqualTo(2);
+    assertThat(tally.total()).isEqualTo(3);
   }
 
   @Test
