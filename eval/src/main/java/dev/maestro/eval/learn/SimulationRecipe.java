@@ -203,6 +203,7 @@ final class SimulationRecipe implements Recipe {
             .preferredRuntime(Runtime.MAESTRO)
             .policyClass(c.goalFrame().policyClass())
             .deadline(deadline)
+            .complianceFreeze(policy.frozen())
             .build();
     ShadowKernel.Shadowed shadowed = kernel.decide(input, policy);
     Decision decision = shadowed.decision();

@@ -11,11 +11,15 @@ import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.lifecycle.MergeFunctions;
 import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.policy.learned.LearnedPolicySource;
 import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
+import dev.maestro.core.security.VerifiedBehindPlatform;
+import dev.maestro.core.security.jwt.JwtIdentity;
+import dev.maestro.core.security.jwt.JwtSettings;
 import dev.maestro.core.tick.Recipes;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -44,6 +48,12 @@ import java.util.Set;
  * The AWS SDK reads the region and credentials from the Lambda environment as usual. The router
  * enforces the tenant daily cap ({@link AwsRuntime#dailyCap()}): at 100 % of a tenant's day, a
  * create, approve or redirect gets 429 problem+json with {@code Retry-After}.
+ *
+ * <p>Defence in depth: when {@link JwtSettings#fromEnvironment} finds an issuer configured ({@code
+ * MAESTRO_COGNITO_USER_POOL_ID} + {@code MAESTRO_COGNITO_CLIENT_ID}, or {@code MAESTRO_JWT_*}; the
+ * tenant claim from {@code MAESTRO_JWT_TENANT_CLAIM}), the handler verifies the bearer token itself
+ * against the issuer's JWK set ({@link JwtIdentity}) and requires the authorizer's claims, when
+ * present, to name the same tenant; otherwise it trusts the authorizer's claims alone.
  */
 public final class ApiHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -60,15 +70,25 @@ public final class ApiHandler
 
   private final ApiRouter router;
   private final String tenantClaim;
+  private final Identity tokenVerifier;
 
   /** The Lambda runtime's constructor: shares the container's router. */
   public ApiHandler() {
-    this(Container.HANDLER.router, Container.HANDLER.tenantClaim);
+    this(Container.HANDLER.router, Container.HANDLER.tenantClaim, Container.HANDLER.tokenVerifier);
   }
 
   ApiHandler(ApiRouter router, String tenantClaim) {
+    this(router, tenantClaim, null);
+  }
+
+  /**
+   * A handler that also verifies each bearer token with {@code tokenVerifier} (null: the
+   * authorizer's claims alone).
+   */
+  ApiHandler(ApiRouter router, String tenantClaim, Identity tokenVerifier) {
     this.router = Objects.requireNonNull(router, "router");
     this.tenantClaim = ApiGatewayIdentity.requireName(tenantClaim);
+    this.tokenVerifier = tokenVerifier;
   }
 
   /** A handler over {@code service} (local invocation, tests), tenants from {@code tenantClaim}. */
@@ -98,8 +118,22 @@ public final class ApiHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return HttpApiEvents.toResponse(
-        router.handle(HttpApiEvents.toRequest(event), ApiGatewayIdentity.of(event, tenantClaim)));
+    return HttpApiEvents.toResponse(router.handle(HttpApiEvents.toRequest(event), caller(event)));
+  }
+
+  /**
+   * Who {@code event}'s caller is: the authorizer's claims, or the verified token checked by them.
+   */
+  Identity caller(APIGatewayV2HTTPEvent event) {
+    ApiGatewayIdentity gateway = ApiGatewayIdentity.of(event, tenantClaim);
+    if (tokenVerifier == null) return gateway;
+    var context = event.getRequestContext();
+    boolean claimsPresent =
+        context != null
+            && context.getAuthorizer() != null
+            && context.getAuthorizer().getJwt() != null
+            && context.getAuthorizer().getJwt().getClaims() != null;
+    return VerifiedBehindPlatform.of(tokenVerifier, claimsPresent ? gateway : null);
   }
 
   private static ApiHandler fromEnvironment() {
@@ -109,7 +143,12 @@ public final class ApiHandler
     AwsRuntime runtime = AwsRuntime.container();
     var service =
         new ContinuationService(
-            runtime.substrate(), runtime.clock(), new SecureRandom(), runtime.observability());
+            runtime.substrate(),
+            runtime.clock(),
+            new SecureRandom(),
+            runtime.observability(),
+            MergeFunctions.builtIn(),
+            runtime.redaction());
     ApiHandler handler =
         new ApiHandler(
             router(
@@ -118,9 +157,16 @@ public final class ApiHandler
                 runtime.clock(),
                 runtime.dailyCap(),
                 LearnedPolicySource.shadowKernel(System.getenv())),
-            claim);
+            claim,
+            tokenVerifier(System.getenv(), runtime.clock()));
     Priming.register("api", handler::prime, System.getenv());
     return handler;
+  }
+
+  /** The token verifier {@code env} configures ({@link JwtSettings#fromEnvironment}), or null. */
+  static Identity tokenVerifier(Map<String, String> env, Clock clock) {
+    JwtSettings settings = JwtSettings.fromEnvironment(env);
+    return settings == null ? null : JwtIdentity.remote(settings, clock);
   }
 
   /**

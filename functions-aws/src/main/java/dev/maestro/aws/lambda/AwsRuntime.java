@@ -9,6 +9,8 @@ import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.policy.PolicyStore;
+import dev.maestro.core.security.freeze.FreezeOverrides;
+import dev.maestro.core.security.pii.PiiRedaction;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Scheduler;
 import dev.maestro.core.substrate.Substrate;
@@ -68,9 +70,16 @@ public final class AwsRuntime {
   private final Clock clock;
   private final String holder;
   private final Duration leaseTtl;
+
   // The tenant policy documents in MAESTRO_POLICY_DIR (shipped in the package or mounted), else
   // none.
-  private final PolicyStore policies = InMemoryPolicyStore.fromEnvironment(System.getenv());
+  /** The tenant documents as deployed; PII redaction reads them. */
+  private final PolicyStore documents = InMemoryPolicyStore.fromEnvironment(System.getenv());
+
+  /** The documents with the {@code MAESTRO_FROZEN_TENANTS} emergency freezes applied. */
+  private final PolicyStore policies =
+      FreezeOverrides.fromEnvironment(System.getenv()).applyTo(documents);
+
   private final BudgetLedger budget;
   private final TenantDailyCap dailyCap;
   private final Observability observability;
@@ -213,7 +222,18 @@ public final class AwsRuntime {
     return budget;
   }
 
-  /** The tenant policies: what the API decides with and where daily caps come from. */
+  /**
+   * How writes are PII-redacted: each tenant policy document's {@code pii} section (the built-in
+   * detectors when it has none).
+   */
+  public PiiRedaction redaction() {
+    return PiiRedaction.fromPolicies(documents);
+  }
+
+  /**
+   * The tenant policies: what the API decides with and where daily caps come from, with the
+   * emergency freezes of {@code MAESTRO_FROZEN_TENANTS} in force.
+   */
   public PolicyStore policies() {
     return policies;
   }
@@ -246,6 +266,7 @@ public final class AwsRuntime {
         holder,
         leaseTtl,
         extra.andThen(observability),
-        new SecureRandom());
+        new SecureRandom(),
+        redaction());
   }
 }

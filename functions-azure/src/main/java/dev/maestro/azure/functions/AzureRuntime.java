@@ -19,11 +19,14 @@ import dev.maestro.core.error.UnauthorizedException;
 import dev.maestro.core.field.FieldService;
 import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.lifecycle.MergeFunctions;
 import dev.maestro.core.policy.InMemoryPolicyStore;
 import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.policy.learned.LearnedPolicySource;
 import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
+import dev.maestro.core.security.freeze.FreezeOverrides;
+import dev.maestro.core.security.pii.PiiRedaction;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.substrate.Substrate;
 import dev.maestro.core.substrate.TimerQueue;
@@ -72,9 +75,16 @@ public final class AzureRuntime {
   private final TimerQueue ledger;
   private final Substrate substrate;
   private final Clock clock;
+
   // The tenant policy documents in MAESTRO_POLICY_DIR (shipped in the package or mounted), else
   // none.
-  private final PolicyStore policies = InMemoryPolicyStore.fromEnvironment(System.getenv());
+  /** The tenant documents as deployed; PII redaction reads them. */
+  private final PolicyStore documents = InMemoryPolicyStore.fromEnvironment(System.getenv());
+
+  /** The documents with the {@code MAESTRO_FROZEN_TENANTS} emergency freezes applied. */
+  private final PolicyStore policies =
+      FreezeOverrides.fromEnvironment(System.getenv()).applyTo(documents);
+
   private final BudgetLedger budget;
   private final TenantDailyCap dailyCap;
   // The learned policy when the package carries one (policy-onnx); the rules only otherwise.
@@ -156,7 +166,8 @@ public final class AzureRuntime {
             holder,
             LEASE_TTL,
             observability,
-            random);
+            random,
+            PiiRedaction.fromPolicies(documents));
     this.activities =
         new TickActivities(() -> engine, ContinuationReader.of(this.substrate), this.clock);
     // One field service per instance (its cache outlives a request's router); it only reads.
@@ -245,7 +256,14 @@ public final class AzureRuntime {
     var withDurable =
         new Substrate(
             substrate.continuations(), substrate.events(), scheduler, substrate.idempotency());
-    var service = new ContinuationService(withDurable, clock, random, observability);
+    var service =
+        new ContinuationService(
+            withDurable,
+            clock,
+            random,
+            observability,
+            MergeFunctions.builtIn(),
+            PiiRedaction.fromPolicies(documents));
     return new ApiRouter(
         service, NO_DIRECT_CALLERS, Recipes.builtIn(), policies, clock, dailyCap, shadow, fields);
   }

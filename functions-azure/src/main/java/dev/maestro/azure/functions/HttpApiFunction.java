@@ -14,9 +14,14 @@ import com.microsoft.durabletask.azurefunctions.DurableClientInput;
 import dev.maestro.core.api.ApiRequest;
 import dev.maestro.core.api.ApiResponse;
 import dev.maestro.core.api.ApiRouter;
+import dev.maestro.core.security.Identity;
+import dev.maestro.core.security.VerifiedBehindPlatform;
+import dev.maestro.core.security.jwt.JwtIdentity;
+import dev.maestro.core.security.jwt.JwtSettings;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,25 +37,61 @@ import java.util.function.Function;
  * EasyAuthIdentity}). The host's route prefix is empty ({@code host.json}), so paths are the API's
  * own ({@code /continuations}). Authorization level {@code anonymous}: authentication is the
  * platform's and the identity's job, not a function key's.
+ *
+ * <p>Defence in depth: when Entra settings are configured ({@code MAESTRO_ENTRA_TENANT_ID} and
+ * {@code MAESTRO_ENTRA_AUDIENCE}, or a generic {@code MAESTRO_JWT_*} issuer; see {@link
+ * JwtSettings#fromEnvironment}), the bearer token is verified here as well against the directory's
+ * JWK set ({@link JwtIdentity}), and the Easy Auth principal, when present, must name the same
+ * tenant.
  */
 public final class HttpApiFunction {
 
   private final Function<DurableTaskClient, ApiRouter> router;
   private final String tenantClaim;
+  private final Identity tokenVerifier;
+
+  /** Built once per app instance from its settings; null when no issuer is configured. */
+  private static final class Verifier {
+    static final Identity INSTANCE = tokenVerifier(System.getenv(), Clock.systemUTC());
+  }
 
   /** The Functions host's constructor: the app's shared runtime. */
   public HttpApiFunction() {
     this(
         client -> AzureRuntime.container().router(client),
-        AzureRuntime.tenantClaim(System.getenv()));
+        AzureRuntime.tenantClaim(System.getenv()),
+        Verifier.INSTANCE);
   }
 
   /**
    * @param router the router for a request, given the request's Durable client
    */
   public HttpApiFunction(Function<DurableTaskClient, ApiRouter> router, String tenantClaim) {
+    this(router, tenantClaim, null);
+  }
+
+  /**
+   * @param router the router for a request, given the request's Durable client
+   * @param tokenVerifier verifies each bearer token as well (null: the Easy Auth principal alone)
+   */
+  public HttpApiFunction(
+      Function<DurableTaskClient, ApiRouter> router, String tenantClaim, Identity tokenVerifier) {
     this.router = Objects.requireNonNull(router, "router");
     this.tenantClaim = tenantClaim;
+    this.tokenVerifier = tokenVerifier;
+  }
+
+  /** The token verifier {@code env} configures ({@link JwtSettings#fromEnvironment}), or null. */
+  static Identity tokenVerifier(Map<String, String> env, Clock clock) {
+    JwtSettings settings = JwtSettings.fromEnvironment(env);
+    return settings == null ? null : JwtIdentity.remote(settings, clock);
+  }
+
+  /** Who the caller is: the Easy Auth principal, or the verified token checked against it. */
+  Identity caller(String principalHeader) {
+    var easyAuth = new EasyAuthIdentity(principalHeader, tenantClaim);
+    if (tokenVerifier == null) return easyAuth;
+    return VerifiedBehindPlatform.of(tokenVerifier, principalHeader == null ? null : easyAuth);
   }
 
   @FunctionName("api")
@@ -68,9 +109,7 @@ public final class HttpApiFunction {
         router
             .apply(durableContext.getClient())
             .handle(
-                toRequest(request),
-                new EasyAuthIdentity(
-                    header(request.getHeaders(), EasyAuthIdentity.HEADER), tenantClaim));
+                toRequest(request), caller(header(request.getHeaders(), EasyAuthIdentity.HEADER)));
     return toResponse(request, response);
   }
 

@@ -6,6 +6,7 @@ import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.ContinuationId;
 import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.TenantId;
+import dev.maestro.core.error.FrozenException;
 import dev.maestro.core.error.InvalidInputException;
 import dev.maestro.core.error.MaestroException;
 import dev.maestro.core.event.EventEnvelope;
@@ -21,11 +22,13 @@ import dev.maestro.core.lifecycle.MergeRequest;
 import dev.maestro.core.policy.DecisionEvents;
 import dev.maestro.core.policy.DecisionInput;
 import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.PolicyDocument;
 import dev.maestro.core.policy.PolicyKernel;
 import dev.maestro.core.policy.PolicyStore;
 import dev.maestro.core.policy.learned.ShadowKernel;
 import dev.maestro.core.security.Identity;
 import dev.maestro.core.security.Principal;
+import dev.maestro.core.security.ratelimit.TenantRateLimiter;
 import dev.maestro.core.tick.Recipes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -57,6 +61,14 @@ import java.util.TreeSet;
  * ({@code POST /continuations}, a fork or a merge, an {@code approve} or {@code redirect} signal)
  * gets 429 with {@code Retry-After} until the next UTC midnight and writes nothing. Reads and kills
  * always proceed.
+ *
+ * <p>A compliance freeze (BRIEF §12; the tenant policy's {@code freeze} section or a runtime
+ * override) refuses the same requests with 423 Locked ({@code compliance_freeze}), naming the
+ * freeze's reason, and writes nothing; reads and kills proceed (stopping spend is always allowed).
+ *
+ * <p>Every authenticated request first takes a token from the tenant's rate limit bucket ({@code
+ * rateLimit} in the tenant policy; {@link TenantRateLimiter}); an empty bucket answers 429 ({@code
+ * rate_limited}) with {@code Retry-After} in whole seconds, before any other work.
  */
 public final class ApiRouter {
 
@@ -74,6 +86,9 @@ public final class ApiRouter {
 
   /** The problem type code of a request refused by the tenant daily cap. */
   public static final String DAILY_CAP_PROBLEM = "tenant_daily_cap_reached";
+
+  /** The problem type code of a request refused by the tenant's rate limit. */
+  public static final String RATE_LIMITED_PROBLEM = "rate_limited";
 
   /** Signal kinds that do not start work, so the daily cap never holds them back. */
   private static final Set<String> SIGNALS_PAST_THE_CAP = Set.of("kill");
@@ -140,6 +155,7 @@ public final class ApiRouter {
   private final TenantDailyCap dailyCap;
   private final ShadowKernel shadow;
   private final FieldService fields;
+  private final TenantRateLimiter rateLimiter;
 
   /** Read once per class: every router (one per request on some transports) serves it. */
   private static final class OpenApi {
@@ -228,6 +244,35 @@ public final class ApiRouter {
       TenantDailyCap dailyCap,
       ShadowKernel shadow,
       FieldService fields) {
+    this(
+        service,
+        identity,
+        recipes,
+        policies,
+        clock,
+        dailyCap,
+        shadow,
+        fields,
+        new TenantRateLimiter(Objects.requireNonNull(clock, "clock")));
+  }
+
+  /**
+   * A router as above that limits each tenant's request rate with {@code rateLimiter} (the other
+   * constructors give each router its own limiter on {@code clock}).
+   *
+   * @throws IllegalStateException if the OpenAPI document is missing from the class path
+   */
+  public ApiRouter(
+      ContinuationService service,
+      Identity identity,
+      Recipes recipes,
+      PolicyStore policies,
+      Clock clock,
+      TenantDailyCap dailyCap,
+      ShadowKernel shadow,
+      FieldService fields,
+      TenantRateLimiter rateLimiter) {
+    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
     this.fields = Objects.requireNonNull(fields, "fields");
     this.shadow = Objects.requireNonNull(shadow, "shadow");
     this.dailyCap = Objects.requireNonNull(dailyCap, "dailyCap");
@@ -290,6 +335,10 @@ public final class ApiRouter {
         endpoint.route().authenticated()
             ? callerIdentity.authenticate(request.header("Authorization").orElse(null))
             : null;
+    if (caller != null) {
+      ApiResponse limited = rateLimited(caller, request.path());
+      if (limited != null) return limited;
+    }
     var violations = new Violations();
     var parameters = new LinkedHashMap<String, String>();
     for (int i = 0; i < path.size(); i++) {
@@ -325,6 +374,7 @@ public final class ApiRouter {
     String key = idempotencyKey(call.request(), v);
     GoalFrame goal = goalFrames.parse(body(call.request(), v), v);
     v.throwIfAny();
+    requireNotFrozen(call);
     ApiResponse capped = dailyCapReached(call);
     if (capped != null) return capped;
     return created(service.create(call.caller(), goal, key));
@@ -339,6 +389,7 @@ public final class ApiRouter {
     String key = idempotencyKey(call.request(), v);
     ForkRequest request = LineageRequests.fork(body(call.request(), v), v);
     v.throwIfAny();
+    requireNotFrozen(call);
     ApiResponse capped = dailyCapReached(call);
     if (capped != null) return capped;
     return created(service.fork(call.caller(), id(call), request, key, recipes));
@@ -352,6 +403,7 @@ public final class ApiRouter {
     String key = idempotencyKey(call.request(), v);
     MergeRequest request = LineageRequests.merge(body(call.request(), v), v);
     v.throwIfAny();
+    requireNotFrozen(call);
     ApiResponse capped = dailyCapReached(call);
     if (capped != null) return capped;
     return created(service.merge(call.caller(), request, key, recipes));
@@ -415,6 +467,7 @@ public final class ApiRouter {
     SignalRequest signal = SignalRequest.parse(body(call.request(), v), v);
     v.throwIfAny();
     if (!SIGNALS_PAST_THE_CAP.contains(signal.kind())) {
+      requireNotFrozen(call);
       ApiResponse capped = dailyCapReached(call);
       if (capped != null) return capped;
     }
@@ -495,6 +548,60 @@ public final class ApiRouter {
   private ApiResponse health(Call call) {
     call.violations().throwIfAny();
     return ApiResponse.json(200, Map.of("status", "ok")).withHeader("Cache-Control", "no-store");
+  }
+
+  /**
+   * Refuses a request that would start work or write the caller's data while a compliance freeze
+   * holds the caller's tenant.
+   *
+   * @throws FrozenException (423) naming the freeze
+   */
+  private void requireNotFrozen(Call call) {
+    TenantId tenant = call.caller().tenant();
+    Optional<PolicyDocument.Freeze> freeze = policies.policyFor(tenant).freeze();
+    if (freeze.isPresent()) {
+      PolicyDocument.Freeze f = freeze.get();
+      throw new FrozenException(
+          "a compliance freeze holds tenant "
+              + tenant
+              + (f.since() != null ? " since " + f.since() : "")
+              + ": "
+              + f.reason()
+              + "; reads and kills remain allowed");
+    }
+  }
+
+  /** 429 when the caller's tenant has no request left in its bucket, else null. */
+  private ApiResponse rateLimited(Principal caller, String instance) {
+    TenantId tenant = caller.tenant();
+    return rateLimiter
+        .acquire(tenant, policies.policyFor(tenant).rateLimit())
+        .map(
+            seconds -> {
+              var body = new LinkedHashMap<String, Object>();
+              body.put("type", Problems.TYPE_PREFIX + RATE_LIMITED_PROBLEM);
+              body.put("title", "Too many requests");
+              body.put("status", 429);
+              body.put(
+                  "detail",
+                  "tenant "
+                      + tenant
+                      + " is over its request rate limit; retry in "
+                      + seconds
+                      + " s");
+              body.put("instance", instance);
+              return new ApiResponse(
+                  429,
+                  Map.of(
+                      "Content-Type",
+                      ApiResponse.PROBLEM_JSON,
+                      "Cache-Control",
+                      "no-store",
+                      "Retry-After",
+                      Long.toString(seconds)),
+                  Json.writeBytes(body));
+            })
+        .orElse(null);
   }
 
   /** 429 when the caller's tenant is at its daily cap, else null (the request proceeds). */

@@ -597,7 +597,9 @@ public final class EvidenceBriefRecipe implements Recipe {
             .requiredDepth(kind == StepKind.SYNTHESIZE ? 2 : 1)
             .preferredRuntime(Runtime.MAESTRO)
             .policyClass(c.goalFrame().policyClass())
-            .deadline(c.goalFrame().deadline());
+            .deadline(c.goalFrame().deadline())
+            // A frozen tenant's kernel answers stop: the brief spends nothing more.
+            .complianceFreeze(policy.frozen());
     if (intent == Branch.FORK) builder.fork(forkCount);
     else builder.intent(intent);
     DecisionInput input = builder.build();

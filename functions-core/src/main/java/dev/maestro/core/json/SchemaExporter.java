@@ -136,7 +136,9 @@ public final class SchemaExporter {
               EventPayload.Decided.class,
               Set.of("tier", "runtime", "branch", "forkCount", "input", "shadow")),
           Map.entry(EventPayload.Decided.Shadow.class, Set.of("tier", "branch", "forkCount")),
-          Map.entry(PolicyDocument.class, Set.of("daily", "field")),
+          Map.entry(PolicyDocument.class, Set.of("daily", "field", "pii", "freeze", "rateLimit")),
+          Map.entry(PolicyDocument.Pii.class, Set.of("patterns", "replacement")),
+          Map.entry(PolicyDocument.Freeze.class, Set.of("since")),
           Map.entry(PolicyDocument.Daily.class, Set.of("dailySoftUsd")));
 
   /** Value objects that travel as plain strings, with the pattern their constructors enforce. */

@@ -15,6 +15,9 @@ import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.Runtime;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.security.Principal;
+import dev.maestro.core.security.pii.PayloadRedaction;
+import dev.maestro.core.security.pii.PiiRedaction;
+import dev.maestro.core.security.pii.Redactor;
 import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.IdempotencyStore;
 import dev.maestro.core.substrate.Observability;
@@ -30,6 +33,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -65,6 +69,7 @@ public final class ContinuationService {
   private final RandomGenerator random;
   private final Observability observability;
   private final Lineages lineages;
+  private final PiiRedaction redaction;
 
   public ContinuationService(Substrate substrate, Clock clock, RandomGenerator random) {
     this(substrate, clock, random, Observability.NONE);
@@ -83,6 +88,22 @@ public final class ContinuationService {
       RandomGenerator random,
       Observability observability,
       MergeFunctions mergeFunctions) {
+    this(substrate, clock, random, observability, mergeFunctions, PiiRedaction.builtIn());
+  }
+
+  /**
+   * As above, redacting personal data from what callers send (goal frames, fork and merge
+   * overrides, signal bodies and kill reasons) with {@code redaction}'s redactor for the caller's
+   * tenant before anything is written or scheduled (BRIEF §12).
+   */
+  public ContinuationService(
+      Substrate substrate,
+      Clock clock,
+      RandomGenerator random,
+      Observability observability,
+      MergeFunctions mergeFunctions,
+      PiiRedaction redaction) {
+    this.redaction = Objects.requireNonNull(redaction, "redaction");
     this.substrate = Objects.requireNonNull(substrate, "substrate");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
@@ -121,7 +142,16 @@ public final class ContinuationService {
       ForkRequest request,
       String idempotencyKey,
       Recipes recipes) {
-    return lineages.fork(caller, parent, request, idempotencyKey, recipes);
+    Redactor redactor = redaction.forTenant(caller.tenant());
+    var tally = new Redactor.Tally();
+    ForkRequest redacted =
+        new ForkRequest(
+            request.atSequence(),
+            request.budget(),
+            request.objective() == null ? null : redactor.redact(request.objective(), tally),
+            redactor.redact(request.parameters(), tally));
+    counted(caller, "fork", tally);
+    return lineages.fork(caller, parent, redacted, idempotencyKey, recipes);
   }
 
   /**
@@ -137,7 +167,17 @@ public final class ContinuationService {
    */
   public CreateResult merge(
       Principal caller, MergeRequest request, String idempotencyKey, Recipes recipes) {
-    return lineages.merge(caller, request, idempotencyKey, recipes);
+    Redactor redactor = redaction.forTenant(caller.tenant());
+    var tally = new Redactor.Tally();
+    MergeRequest redacted =
+        new MergeRequest(
+            request.sources(),
+            request.mergeFunction(),
+            request.budgets(),
+            redactor.redact(request.objective(), tally),
+            redactor.redact(request.parameters(), tally));
+    counted(caller, "merge", tally);
+    return lineages.merge(caller, redacted, idempotencyKey, recipes);
   }
 
   /**
@@ -178,6 +218,10 @@ public final class ContinuationService {
         id = existing; // the first attempt claimed the key but died before creating: finish it
       }
     }
+    // The fingerprint above is of what the caller sent; what is written is redacted.
+    var tally = new Redactor.Tally();
+    goal = PayloadRedaction.redact(goal, redaction.forTenant(caller.tenant()), tally);
+    counted(caller, "spawn", tally);
     var firstWake = new WakeCondition.Timer(START_TIMER, now);
     var spawn =
         new EventPayload.Spawn(
@@ -247,6 +291,10 @@ public final class ContinuationService {
     // "timer-N"), which share the Scheduler's key space: a signal must not replace a pending timer.
     String sid = SIGNAL_PREFIX + (clientKey != null ? clientKey : randomHex(8));
     Instant now = now();
+    // Redacted before it is scheduled, so the raw body is never stored, not even in the queue.
+    var tally = new Redactor.Tally();
+    body = redaction.forTenant(caller.tenant()).redact(body, tally);
+    counted(caller, "wake", tally);
     substrate
         .scheduler()
         .register(
@@ -263,6 +311,15 @@ public final class ContinuationService {
     var body = JsonNodeFactory.instance.objectNode();
     if (reason != null) body.put("reason", reason);
     return signal(caller, id, "kill", body, clientKey);
+  }
+
+  private void counted(Principal caller, String event, Redactor.Tally tally) {
+    if (tally.total() > 0) {
+      observability.metric(
+          "pii.redactions",
+          tally.total(),
+          Map.of("tenant", caller.tenant().value(), "event", event));
+    }
   }
 
   private Continuation current(Principal caller, ContinuationId id) {

@@ -36,6 +36,12 @@ import java.util.Objects;
  * @param field the tenant's context field configuration (BRIEF §10): the score function's weights
  *     and the assembler's settings; {@code null} (the section absent): {@link FieldPolicy#DEFAULTS}
  *     (see {@link #fieldPolicy()})
+ * @param pii the tenant's PII redaction settings (BRIEF §12): extra patterns and the replacement
+ *     text; {@code null} (the section absent): the built-in detectors with the default replacement
+ * @param freeze the tenant's compliance freeze (BRIEF §12); {@code null} (the section absent): not
+ *     frozen
+ * @param rateLimit the tenant's request rate limit at API ingress; {@code null} (the section
+ *     absent): {@link RateLimit#DEFAULT}
  */
 public record PolicyDocument(
     int version,
@@ -51,7 +57,10 @@ public record PolicyDocument(
     ExternalRuntimes externalRuntimes,
     long deferSeconds,
     @JsonInclude(JsonInclude.Include.NON_NULL) Daily daily,
-    @JsonInclude(JsonInclude.Include.NON_NULL) FieldPolicy field) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) FieldPolicy field,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Pii pii,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Freeze freeze,
+    @JsonInclude(JsonInclude.Include.NON_NULL) RateLimit rateLimit) {
 
   /** The only document format so far. */
   public static final int FORMAT_VERSION = 1;
@@ -64,6 +73,42 @@ public record PolicyDocument(
     costlyTools = List.copyOf(costlyTools);
     Objects.requireNonNull(approval, "approval");
     Objects.requireNonNull(externalRuntimes, "externalRuntimes");
+  }
+
+  /** A document without the security sections ({@code pii}, {@code freeze}, {@code rateLimit}). */
+  public PolicyDocument(
+      int version,
+      TenantId tenant,
+      long revision,
+      boolean enabled,
+      Tiers tiers,
+      BigDecimal softCapFraction,
+      List<String> allowedTools,
+      List<String> costlyTools,
+      int maxForks,
+      Approval approval,
+      ExternalRuntimes externalRuntimes,
+      long deferSeconds,
+      Daily daily,
+      FieldPolicy field) {
+    this(
+        version,
+        tenant,
+        revision,
+        enabled,
+        tiers,
+        softCapFraction,
+        allowedTools,
+        costlyTools,
+        maxForks,
+        approval,
+        externalRuntimes,
+        deferSeconds,
+        daily,
+        field,
+        null,
+        null,
+        null);
   }
 
   /** A document without a field section ({@code field} absent). */
@@ -127,6 +172,118 @@ public record PolicyDocument(
         deferSeconds,
         null,
         null);
+  }
+
+  /** This document with {@code freeze} in place of its own freeze section (null: not frozen). */
+  public PolicyDocument withFreeze(Freeze freeze) {
+    return new PolicyDocument(
+        version,
+        tenant,
+        revision,
+        enabled,
+        tiers,
+        softCapFraction,
+        allowedTools,
+        costlyTools,
+        maxForks,
+        approval,
+        externalRuntimes,
+        deferSeconds,
+        daily,
+        field,
+        pii,
+        freeze,
+        rateLimit);
+  }
+
+  /** The tenant's rate limit: the document's {@code rateLimit}, or {@link RateLimit#DEFAULT}. */
+  public RateLimit rateLimitOrDefault() {
+    return rateLimit != null ? rateLimit : RateLimit.DEFAULT;
+  }
+
+  /** Whether a compliance freeze holds the tenant (the {@code freeze} section, active). */
+  public boolean frozen() {
+    return freeze != null && freeze.active();
+  }
+
+  /**
+   * PII redaction settings (BRIEF §12). The built-in detectors (email, phone, card, iban, ssn,
+   * nino) always run while {@code enabled}; {@code patterns} add the tenant's own. Every match is
+   * replaced by {@code replacement} with {@code {name}} standing for the detector's name.
+   *
+   * @param enabled false turns redaction off for the tenant (test tenants with synthetic data)
+   * @param patterns extra detectors, each a name and a Java regular expression
+   * @param replacement the replacement text; {@code {name}} is the detector's name
+   */
+  public record Pii(
+      boolean enabled,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PiiPattern> patterns,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String replacement) {
+
+    /** The replacement text when a document names none. */
+    public static final String DEFAULT_REPLACEMENT = "[REDACTED:{name}]";
+
+    public Pii {
+      patterns = patterns == null ? List.of() : List.copyOf(patterns);
+    }
+
+    /** The replacement template in force: {@code replacement}, or {@link #DEFAULT_REPLACEMENT}. */
+    public String replacementOrDefault() {
+      return replacement != null ? replacement : DEFAULT_REPLACEMENT;
+    }
+  }
+
+  /**
+   * One tenant-defined PII detector.
+   *
+   * @param name the detector's name (lower-case letters, digits, '-' and '_'), used in the
+   *     replacement and in metrics
+   * @param regex a Java regular expression; every match is replaced
+   */
+  public record PiiPattern(String name, String regex) {
+    public PiiPattern {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(regex, "regex");
+    }
+  }
+
+  /**
+   * A compliance freeze (BRIEF §12): while {@code active}, the API refuses new work and writes of
+   * data for the tenant (423), and the policy kernel stops the tenant's running continuations;
+   * reads and kills stay allowed.
+   *
+   * @param active whether the freeze holds
+   * @param reason why, quoted in every refusal
+   * @param since when it began (informational), or null
+   */
+  public record Freeze(
+      boolean active,
+      String reason,
+      @JsonInclude(JsonInclude.Include.NON_NULL) java.time.Instant since) {
+    public Freeze {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * The tenant's request rate at API ingress: a token bucket holding at most {@code burst} requests
+   * and refilled at {@code requestsPerSecond}. Kept per process (per function instance on the
+   * clouds); the gateway's throttling is the limit across instances.
+   *
+   * @param requestsPerSecond the sustained rate
+   * @param burst the most requests accepted at once after a quiet period
+   */
+  public record RateLimit(BigDecimal requestsPerSecond, int burst) {
+
+    /** The limit of a tenant whose document sets none: generous, a guard against runaways. */
+    public static final RateLimit DEFAULT = new RateLimit(new BigDecimal("50"), 200);
+
+    public RateLimit {
+      Objects.requireNonNull(requestsPerSecond, "requestsPerSecond");
+      if (requestsPerSecond.signum() <= 0)
+        throw new IllegalArgumentException("requestsPerSecond must be > 0");
+      if (burst < 1) throw new IllegalArgumentException("burst must be >= 1");
+    }
   }
 
   /**

@@ -7,7 +7,11 @@ import dev.maestro.core.error.InvalidInputException.FieldError;
 import dev.maestro.core.field.FieldPolicy;
 import dev.maestro.core.field.FieldWeights;
 import dev.maestro.core.json.Json;
+import dev.maestro.core.security.pii.PatternGuard;
+import dev.maestro.core.security.pii.Redactor;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -50,7 +54,10 @@ final class PolicyDocumentParser {
           "externalRuntimes",
           "deferSeconds",
           "daily",
-          "field");
+          "field",
+          "pii",
+          "freeze",
+          "rateLimit");
   private static final Set<String> TIER_FIELDS =
       Set.of(
           "max",
@@ -71,6 +78,15 @@ final class PolicyDocumentParser {
           "ttlSeconds");
   private static final List<String> WEIGHT_FIELDS =
       List.of("rel", "sem", "lex", "rec", "trust", "red");
+  private static final Set<String> PII_FIELDS = Set.of("enabled", "patterns", "replacement");
+  private static final Set<String> PII_PATTERN_FIELDS = Set.of("name", "regex");
+  private static final Set<String> FREEZE_FIELDS = Set.of("active", "reason", "since");
+  private static final Set<String> RATE_FIELDS = Set.of("requestsPerSecond", "burst");
+  static final int MAX_PII_PATTERNS = 32;
+  static final int MAX_REPLACEMENT_CHARS = 64;
+  static final int MAX_REASON_CHARS = 500;
+  static final BigDecimal MAX_REQUESTS_PER_SECOND = new BigDecimal("100000");
+  static final long MAX_BURST = 1_000_000;
   private static final Set<String> DAILY_FIELDS = Set.of("dailyUsd", "dailySoftUsd");
   private static final Set<String> APPROVAL_FIELDS = Set.of("usdThreshold", "riskThreshold");
   private static final Set<String> RUNTIME_FIELDS =
@@ -108,6 +124,9 @@ final class PolicyDocumentParser {
     Long defer = integer(doc, "", "deferSeconds", 1, MAX_DEFER_SECONDS);
     PolicyDocument.Daily daily = daily(doc);
     FieldPolicy field = field(doc);
+    PolicyDocument.Pii pii = pii(doc);
+    PolicyDocument.Freeze freeze = freeze(doc);
+    PolicyDocument.RateLimit rateLimit = rateLimit(doc);
     if (!errors.isEmpty()) throw new InvalidInputException(errors);
     return new PolicyDocument(
         version.intValue(),
@@ -123,7 +142,128 @@ final class PolicyDocumentParser {
         runtimes,
         defer,
         daily,
-        field);
+        field,
+        pii,
+        freeze,
+        rateLimit);
+  }
+
+  /**
+   * The optional PII section: {@code enabled} is required; {@code patterns} (each a name and a
+   * regex that passes {@link PatternGuard}) and {@code replacement} are optional.
+   */
+  private PolicyDocument.Pii pii(JsonNode doc) {
+    if (!doc.has("pii")) return null;
+    JsonNode node = object(doc, "", "pii");
+    if (node == null) return null;
+    String at = "/pii";
+    unknown(node, at, PII_FIELDS);
+    Boolean enabled = bool(node, at, "enabled");
+    var patterns = new ArrayList<PolicyDocument.PiiPattern>();
+    boolean complete = enabled != null;
+    if (node.has("patterns")) {
+      JsonNode list = node.get("patterns");
+      if (!list.isArray()) {
+        add(at + "/patterns", "must be an array of {name, regex}");
+        complete = false;
+      } else if (list.size() > MAX_PII_PATTERNS) {
+        add(at + "/patterns", "must have at most " + MAX_PII_PATTERNS + " items");
+        complete = false;
+      } else {
+        var names = new HashSet<String>();
+        for (int i = 0; i < list.size(); i++) {
+          String item = at + "/patterns/" + i;
+          JsonNode p = list.get(i);
+          if (!p.isObject()) {
+            add(item, "must be a JSON object");
+            complete = false;
+            continue;
+          }
+          unknown(p, item, PII_PATTERN_FIELDS);
+          String name = text(p, item, "name", 64);
+          String regex = text(p, item, "regex", PatternGuard.MAX_REGEX_CHARS);
+          if (name != null && !NAME.matcher(name).matches()) {
+            add(item + "/name", "must match " + NAME.pattern());
+            name = null;
+          } else if (name != null && !names.add(name)) {
+            add(item + "/name", "is listed twice");
+            name = null;
+          }
+          if (name == null || regex == null) complete = false;
+          else patterns.add(new PolicyDocument.PiiPattern(name, regex));
+        }
+      }
+    }
+    String replacement = null;
+    if (node.has("replacement")) {
+      replacement = text(node, at, "replacement", MAX_REPLACEMENT_CHARS);
+      if (replacement == null) complete = false;
+    }
+    if (!complete) return null;
+    var problems = Redactor.problems(patterns, replacement);
+    if (!problems.isEmpty()) {
+      problems.forEach((pointer, detail) -> add(at + pointer, detail));
+      return null;
+    }
+    return new PolicyDocument.Pii(enabled, patterns, replacement);
+  }
+
+  /** The optional freeze section: {@code active} and {@code reason} required, {@code since} not. */
+  private PolicyDocument.Freeze freeze(JsonNode doc) {
+    if (!doc.has("freeze")) return null;
+    JsonNode node = object(doc, "", "freeze");
+    if (node == null) return null;
+    String at = "/freeze";
+    unknown(node, at, FREEZE_FIELDS);
+    Boolean active = bool(node, at, "active");
+    String reason = text(node, at, "reason", MAX_REASON_CHARS);
+    Instant since = null;
+    if (node.has("since")) {
+      String text = text(node, at, "since", 64);
+      if (text != null) {
+        try {
+          since = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+          add(at + "/since", "must be an RFC 3339 UTC timestamp, e.g. 2026-01-31T12:00:00Z");
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    return active == null || reason == null
+        ? null
+        : new PolicyDocument.Freeze(active, reason, since);
+  }
+
+  /** The optional rate limit: both {@code requestsPerSecond} and {@code burst} required. */
+  private PolicyDocument.RateLimit rateLimit(JsonNode doc) {
+    if (!doc.has("rateLimit")) return null;
+    JsonNode node = object(doc, "", "rateLimit");
+    if (node == null) return null;
+    String at = "/rateLimit";
+    unknown(node, at, RATE_FIELDS);
+    BigDecimal rate =
+        decimal(node, at, "requestsPerSecond", BigDecimal.ZERO, MAX_REQUESTS_PER_SECOND);
+    if (rate != null && rate.signum() == 0) {
+      add(at + "/requestsPerSecond", "must be greater than 0");
+      rate = null;
+    }
+    Long burst = integer(node, at, "burst", 1, MAX_BURST);
+    return rate == null || burst == null
+        ? null
+        : new PolicyDocument.RateLimit(rate, burst.intValue());
+  }
+
+  /** A required non-blank string of at most {@code max} characters. */
+  private String text(JsonNode parent, String at, String field, int max) {
+    JsonNode node = required(parent, at, field);
+    if (node == null) return null;
+    if (!node.isTextual() || node.textValue().isBlank() || node.textValue().length() > max) {
+      add(at + "/" + field, "must be a non-blank string of at most " + max + " characters");
+      return null;
+    }
+    return node.textValue();
   }
 
   private TenantId tenant(JsonNode doc) {

@@ -5,6 +5,7 @@ import dev.maestro.core.budget.BudgetLimits;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.event.Runtime;
+import dev.maestro.core.security.pii.Redactor;
 import java.math.BigDecimal;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -30,8 +31,13 @@ public final class TenantPolicy {
   private final Set<Tier> agentcoreTiers;
   private final Set<Tier> foundryTiers;
   private final BudgetLimits dailyLimits;
+  private final Redactor redactor;
 
   private TenantPolicy(PolicyDocument document) {
+    this(document, Redactor.of(document.pii()));
+  }
+
+  private TenantPolicy(PolicyDocument document, Redactor redactor) {
     this.document = Objects.requireNonNull(document, "document");
     this.stepTiers = new Tier[StepKind.values().length];
     for (StepKind kind : StepKind.values()) stepTiers[kind.ordinal()] = document.tiers().of(kind);
@@ -43,6 +49,7 @@ public final class TenantPolicy {
     this.agentcoreTiers = tiers(document.externalRuntimes().agentcore());
     this.foundryTiers = tiers(document.externalRuntimes().foundry());
     this.dailyLimits = document.dailyLimits();
+    this.redactor = redactor;
   }
 
   /** The compiled form of {@code document} (already validated by {@link PolicyDocument#parse}). */
@@ -71,6 +78,43 @@ public final class TenantPolicy {
    */
   public boolean pushDailyLimits(BudgetLedger ledger) {
     return TenantDailyCap.apply(tenant(), dailyLimits(), ledger);
+  }
+
+  /**
+   * The redactor for this tenant's writes (BRIEF §12): the built-in detectors plus the document's
+   * {@code pii} patterns, or nothing when the document disables redaction.
+   */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /**
+   * Whether a compliance freeze holds the tenant: the document's {@code freeze} section is active
+   * (a runtime override arrives as a policy with such a section, see {@link #withFreeze}). Recipes
+   * feed it to the kernel as {@code DecisionInput.complianceFreeze}.
+   */
+  public boolean frozen() {
+    return document.frozen();
+  }
+
+  /** The freeze in force, if any. */
+  public Optional<PolicyDocument.Freeze> freeze() {
+    return frozen() ? Optional.of(document.freeze()) : Optional.empty();
+  }
+
+  /**
+   * This tenant's ingress rate limit (the document's, or {@link PolicyDocument.RateLimit#DEFAULT}).
+   */
+  public PolicyDocument.RateLimit rateLimit() {
+    return document.rateLimitOrDefault();
+  }
+
+  /**
+   * This policy with {@code freeze} in force instead of the document's own freeze section (an
+   * emergency override). The redactor is shared, not recompiled.
+   */
+  public TenantPolicy withFreeze(PolicyDocument.Freeze freeze) {
+    return new TenantPolicy(document.withFreeze(freeze), redactor);
   }
 
   /** The document this policy was compiled from. */

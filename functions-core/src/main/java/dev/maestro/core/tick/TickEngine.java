@@ -12,6 +12,9 @@ import dev.maestro.core.event.EventEnvelope;
 import dev.maestro.core.event.EventPayload;
 import dev.maestro.core.event.Runtime;
 import dev.maestro.core.lease.Lease;
+import dev.maestro.core.security.pii.PayloadRedaction;
+import dev.maestro.core.security.pii.PiiRedaction;
+import dev.maestro.core.security.pii.Redactor;
 import dev.maestro.core.substrate.ContinuationRef;
 import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.Observability;
@@ -64,7 +67,9 @@ public final class TickEngine {
   private final Observability observability;
   private final RandomGenerator random;
   private final Children children;
+  private final PiiRedaction redaction;
 
+  /** An engine that redacts what it writes with the built-in PII detectors. */
   public TickEngine(
       Substrate substrate,
       Recipes recipes,
@@ -73,6 +78,25 @@ public final class TickEngine {
       Duration leaseTtl,
       Observability observability,
       RandomGenerator random) {
+    this(
+        substrate, recipes, clock, holder, leaseTtl, observability, random, PiiRedaction.builtIn());
+  }
+
+  /**
+   * An engine that redacts every payload it appends (wake payloads, signal bodies, recipe effects,
+   * results) with {@code redaction}'s redactor for the continuation's tenant, before sealing, so
+   * event hashes cover the redacted text (BRIEF §12).
+   */
+  public TickEngine(
+      Substrate substrate,
+      Recipes recipes,
+      Clock clock,
+      String holder,
+      Duration leaseTtl,
+      Observability observability,
+      RandomGenerator random,
+      PiiRedaction redaction) {
+    this.redaction = Objects.requireNonNull(redaction, "redaction");
     this.substrate = Objects.requireNonNull(substrate, "substrate");
     this.recipes = Objects.requireNonNull(recipes, "recipes");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -521,7 +545,16 @@ public final class TickEngine {
       long seq = state.lastSequence();
       Instant at = now();
       String span = newSpanId();
-      for (EventPayload p : payloads) {
+      Redactor redactor = redaction.forTenant(ref.tenant());
+      for (EventPayload raw : payloads) {
+        var tally = new Redactor.Tally();
+        EventPayload p = PayloadRedaction.redact(raw, redactor, tally);
+        if (tally.total() > 0) {
+          observability.metric(
+              "pii.redactions",
+              tally.total(),
+              Map.of("tenant", ref.tenant().value(), "event", p.type().wire()));
+        }
         EventEnvelope e =
             EventEnvelope.seal(
                 ref.id(), ref.tenant(), fence, ++seq, at, traceId, span, Runtime.MAESTRO, p, prev);

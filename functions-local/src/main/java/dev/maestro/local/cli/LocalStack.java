@@ -4,6 +4,12 @@ import dev.maestro.core.api.ApiRouter;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.policy.InMemoryPolicyStore;
+import dev.maestro.core.policy.PolicyStore;
+import dev.maestro.core.security.Identity;
+import dev.maestro.core.security.freeze.FreezeOverrides;
+import dev.maestro.core.security.jwt.JwtIdentity;
+import dev.maestro.core.security.jwt.JwtSettings;
+import dev.maestro.core.security.pii.PiiRedaction;
 import dev.maestro.core.substrate.EventLog;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.core.tick.Recipes;
@@ -30,6 +36,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * endpoint configured ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, see {@link
  * dev.maestro.otel.OtlpSettings}), every appended event is also reported as spans and metrics by an
  * {@link OtelObservability}, after the given observability.
+ *
+ * <p>Security (BRIEF §12): every write is PII-redacted with the tenant policy's redactor; a tenant
+ * is frozen by its policy's {@code freeze} section or by a file {@code
+ * <data-dir>/freeze/<tenant>.json} (see {@link FreezeOverrides#fromDirectory}); bearer tokens are
+ * the dev issuer's ({@link LocalJwtIssuer}) unless external {@link JwtSettings} are given, in which
+ * case they are verified against that issuer's JWK set ({@link JwtIdentity}) and the dev issuer's
+ * tokens are refused.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -63,6 +76,9 @@ final class LocalStack implements AutoCloseable {
     return start(config, host, port, observability, null);
   }
 
+  /** The directory under the data directory holding emergency freeze files. */
+  static final String FREEZE = "freeze";
+
   /** Where tenant policy documents are read from when no directory is named. */
   static final String POLICIES = "policies";
 
@@ -90,6 +106,21 @@ final class LocalStack implements AutoCloseable {
       Observability observability,
       Path policiesDir,
       Map<String, String> otelEnv) {
+    return start(config, host, port, observability, policiesDir, otelEnv, null);
+  }
+
+  /**
+   * As above, verifying bearer tokens against {@code externalJwt}'s issuer instead of the dev
+   * issuer when it is not null.
+   */
+  static LocalStack start(
+      LocalConfig config,
+      String host,
+      int port,
+      Observability observability,
+      Path policiesDir,
+      Map<String, String> otelEnv,
+      JwtSettings externalJwt) {
     // Tick spans find their spawn span in the log once the runtime (and its log) exists.
     var log = new AtomicReference<EventLog>();
     SpawnSpans fromLog =
@@ -106,7 +137,8 @@ final class LocalStack implements AutoCloseable {
               otel.map(observability::andThen).orElse(observability),
               policiesDir,
               otel,
-              log);
+              log,
+              externalJwt);
       return stack;
     } catch (RuntimeException e) {
       otel.ifPresent(OtelObservability::close);
@@ -121,13 +153,18 @@ final class LocalStack implements AutoCloseable {
       Observability observability,
       Path policiesDir,
       Optional<OtelObservability> otel,
-      AtomicReference<EventLog> log) {
+      AtomicReference<EventLog> log,
+      JwtSettings externalJwt) {
     Path dir = policiesDir != null ? policiesDir : config.dataDir().resolve(POLICIES);
-    InMemoryPolicyStore policies =
+    InMemoryPolicyStore documents =
         policiesDir != null || Files.isDirectory(dir)
             ? InMemoryPolicyStore.fromDirectory(dir)
             : new InMemoryPolicyStore();
-    LocalRuntime runtime = LocalRuntime.start(config, observability, Recipes.builtIn());
+    PolicyStore policies =
+        FreezeOverrides.fromDirectory(config.dataDir().resolve(FREEZE)).applyTo(documents);
+    LocalRuntime runtime =
+        LocalRuntime.start(
+            config, observability, Recipes.builtIn(), PiiRedaction.fromPolicies(documents));
     log.set(runtime.substrate().events());
     FieldServices fields = null;
     try {
@@ -140,10 +177,12 @@ final class LocalStack implements AutoCloseable {
               t -> policies.policyFor(t).document().fieldPolicy(),
               observability);
       LocalJwtIssuer issuer = LocalJwtIssuer.loadOrCreate(config.dataDir(), ISSUER, AUDIENCE);
+      Identity identity =
+          externalJwt != null ? JwtIdentity.remote(externalJwt, config.clock()) : issuer.identity();
       var router =
           new ApiRouter(
               runtime.service(),
-              issuer.identity(),
+              identity,
               Recipes.builtIn(),
               policies,
               config.clock(),
@@ -156,8 +195,7 @@ final class LocalStack implements AutoCloseable {
               new InetSocketAddress(host, port),
               router,
               issuer,
-              new StreamRoute(
-                  issuer.identity(), runtime.streams(), runtime.deadLetters(), config.clock()));
+              new StreamRoute(identity, runtime.streams(), runtime.deadLetters(), config.clock()));
       return new LocalStack(runtime, issuer, server, fields, otel);
     } catch (RuntimeException e) {
       if (fields != null) fields.close();

@@ -1,10 +1,13 @@
 package dev.maestro.local.cli;
 
+import dev.maestro.core.security.jwt.JwtSettings;
 import dev.maestro.core.substrate.Observability;
 import dev.maestro.local.runtime.LocalConfig;
 import dev.maestro.otel.OtlpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,12 +73,54 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " (default: OTEL_EXPORTER_OTLP_ENDPOINT; unset: no export).")
   String otlpEndpoint;
 
+  @Option(
+      names = "--jwt-issuer",
+      paramLabel = "ISS",
+      description =
+          "Verify bearer tokens from this external issuer instead of the dev issuer (default:"
+              + " MAESTRO_JWT_ISSUER; needs --jwt-jwks-url and --jwt-audience).")
+  String jwtIssuer;
+
+  @Option(
+      names = "--jwt-jwks-url",
+      paramLabel = "URL",
+      description =
+          "The external issuer's JWK set (https, or http on loopback) (default: MAESTRO_JWT_JWKS_URL).")
+  String jwtJwksUrl;
+
+  @Option(
+      names = "--jwt-audience",
+      paramLabel = "AUD",
+      description = "The audience external tokens must carry (default: MAESTRO_JWT_AUDIENCE).")
+  String jwtAudience;
+
+  /**
+   * The external token settings: the options over the {@code MAESTRO_JWT_*} variables of {@code
+   * env}; null when none are set (the dev issuer's tokens are accepted).
+   *
+   * @throws IllegalArgumentException naming what is missing when only some are set
+   */
+  JwtSettings externalJwt(Map<String, String> env) {
+    var merged = new HashMap<String, String>();
+    for (String name :
+        new String[] {
+          JwtSettings.ISSUER, JwtSettings.JWKS_URL, JwtSettings.AUDIENCE, JwtSettings.TENANT_CLAIM
+        }) {
+      if (env.get(name) != null) merged.put(name, env.get(name));
+    }
+    if (jwtIssuer != null) merged.put(JwtSettings.ISSUER, jwtIssuer);
+    if (jwtJwksUrl != null) merged.put(JwtSettings.JWKS_URL, jwtJwksUrl);
+    if (jwtAudience != null) merged.put(JwtSettings.AUDIENCE, jwtAudience);
+    return JwtSettings.fromEnvironment(merged);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     var config = LocalConfig.defaults(data.resolve()).withLeaseTtl(leaseTtl).withWorkers(workers);
     var stop = new CountDownLatch(1);
     LocalStack started;
     try {
+      JwtSettings external = externalJwt(System.getenv());
       started =
           LocalStack.start(
               config,
@@ -83,7 +128,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               port,
               quiet ? Observability.NONE : EVENT_LINES,
               policies,
-              OtlpSettings.withEndpoint(System.getenv(), otlpEndpoint));
+              OtlpSettings.withEndpoint(System.getenv(), otlpEndpoint),
+              external);
+      if (external != null) {
+        System.out.println("Bearer tokens: verified against " + external.issuer());
+      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println(e.getMessage());
       return 2;

@@ -5,6 +5,8 @@ import dev.maestro.core.budget.BudgetLedger;
 import dev.maestro.core.budget.BudgetWatch;
 import dev.maestro.core.continuation.Continuation;
 import dev.maestro.core.lifecycle.ContinuationService;
+import dev.maestro.core.lifecycle.MergeFunctions;
+import dev.maestro.core.security.pii.PiiRedaction;
 import dev.maestro.core.stream.DeadLetters;
 import dev.maestro.core.stream.PublishFanout;
 import dev.maestro.core.stream.SchedulerWakeSink;
@@ -59,7 +61,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final StreamIngest streams;
   private boolean closed;
 
-  private LocalRuntime(LocalConfig config, Observability observability, Recipes recipes) {
+  private LocalRuntime(
+      LocalConfig config, Observability observability, Recipes recipes, PiiRedaction redaction) {
     this.config = config;
     try {
       Files.createDirectories(config.dataDir());
@@ -93,8 +96,11 @@ public final class LocalRuntime implements AutoCloseable {
             holderName(random),
             config.leaseTtl(),
             indexed,
-            random);
-    this.service = new ContinuationService(substrate, config.clock(), random, indexed);
+            random,
+            redaction);
+    this.service =
+        new ContinuationService(
+            substrate, config.clock(), random, indexed, MergeFunctions.builtIn(), redaction);
     // Alerts go to the log; each is also a row of budget_alerts in the database.
     this.budgets =
         new BudgetWatch(
@@ -120,7 +126,16 @@ public final class LocalRuntime implements AutoCloseable {
   /** As {@link #start(LocalConfig)}, with an observability sink and a recipe set. */
   public static LocalRuntime start(
       LocalConfig config, Observability observability, Recipes recipes) {
-    var runtime = new LocalRuntime(config, observability, recipes);
+    return start(config, observability, recipes, PiiRedaction.builtIn());
+  }
+
+  /**
+   * As above, redacting personal data from every write with {@code redaction}'s redactor for the
+   * continuation's tenant (the built-in detectors unless a tenant policy adds patterns).
+   */
+  public static LocalRuntime start(
+      LocalConfig config, Observability observability, Recipes recipes, PiiRedaction redaction) {
+    var runtime = new LocalRuntime(config, observability, recipes, redaction);
     try {
       int repaired = runtime.reconcileAll();
       if (repaired > 0)
