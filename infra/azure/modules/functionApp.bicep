@@ -29,6 +29,8 @@ param apiAudience string
 param tenantClaim string = 'maestro_tenant'
 param taskHubName string = 'maestro'
 param policyDir string = ''
+@description('Tenants under an emergency compliance freeze (MAESTRO_FROZEN_TENANTS; docs/runbooks/freeze-tenant.md).')
+param frozenTenants array = []
 param otelExporterOtlpEndpoint string = ''
 param foundryEndpoint string = ''
 param maximumInstanceCount int = 100
@@ -63,6 +65,7 @@ var appSettings = {
   MAESTRO_CONTAINER_PREFIX: containerPrefix
   MAESTRO_TENANT_CLAIM: tenantClaim
   MAESTRO_POLICY_DIR: policyDir
+  MAESTRO_FROZEN_TENANTS: join(frozenTenants, ',')
   // CdcFunction's Cosmos DB trigger (connection MAESTRO_COSMOS_CONNECTION).
   MAESTRO_COSMOS_CONNECTION__accountEndpoint: cosmosEndpoint
   MAESTRO_COSMOS_CONNECTION__credential: 'managedidentity'

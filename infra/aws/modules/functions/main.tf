@@ -17,6 +17,8 @@ locals {
   env_sets = {
     base = {
       MAESTRO_TABLE_PREFIX = var.table_prefix
+      # Emergency compliance freezes (the API refuses new work; ticks see the kernel's freeze).
+      MAESTRO_FROZEN_TENANTS = join(",", var.frozen_tenants)
       # Tiered compilation stopped at C1: the usual cold-start setting for short Java functions.
       JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
     }

@@ -54,6 +54,12 @@ variable "tenant_claim" {
   default     = "custom:tenant"
 }
 
+variable "frozen_tenants" {
+  description = "MAESTRO_FROZEN_TENANTS: tenants under an emergency compliance freeze (423 on new work; docs/runbooks/freeze-tenant.md)."
+  type        = list(string)
+  default     = []
+}
+
 variable "lease_ttl" {
   description = "MAESTRO_LEASE_TTL (ISO-8601): longer than the tick functions' timeout."
   type        = string
