@@ -83,8 +83,7 @@ public final class FieldIndex implements AutoCloseable {
   private final FSDirectory directory;
   private final IndexWriter writer; // null when opened read-only
   private final SearcherManager searchers;
-  private final long reopenNanos; // read-only: the least time between two checks for a new commit
-  private volatile long lastCheck;
+  private final CommitSearchers commits;
   private volatile String corpusVersion;
 
   /** How often, at most, a read-only index checks for a newer commit by default. */
@@ -95,7 +94,6 @@ public final class FieldIndex implements AutoCloseable {
       throws IOException {
     this.embedder = embedder;
     this.chunker = chunker;
-    this.reopenNanos = reopenInterval.toNanos();
     this.directory = FSDirectory.open(dir);
     if (readOnly) {
       this.writer = null;
@@ -107,7 +105,7 @@ public final class FieldIndex implements AutoCloseable {
       }
       this.corpusVersion = committedVersion();
       this.searchers.addListener(new VersionFollower());
-      this.lastCheck = System.nanoTime();
+      this.commits = new CommitSearchers(searchers, true, reopenInterval, "field index");
       return;
     }
     var config = new IndexWriterConfig(analyzer);
@@ -115,6 +113,7 @@ public final class FieldIndex implements AutoCloseable {
     config.setRAMBufferSizeMB(128);
     this.writer = new IndexWriter(directory, config);
     this.searchers = new SearcherManager(writer, null);
+    this.commits = new CommitSearchers(searchers, false, Duration.ZERO, "field index");
     var data = writer.getLiveCommitData();
     String version = null;
     if (data != null)
@@ -150,33 +149,16 @@ public final class FieldIndex implements AutoCloseable {
    * Never blocks on another thread's reopen (that one's result serves this search too).
    */
   private void maybeReopen() {
-    if (writer != null) return;
-    long now = System.nanoTime();
-    if (now - lastCheck < reopenNanos) return;
-    lastCheck = now;
-    try {
-      searchers.maybeRefresh();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reopening the field index failed", e);
-    }
+    commits.maybeReopen();
   }
 
   /** The current searcher, reopened first when due; give it back with {@link #release}. */
   private IndexSearcher acquire() {
-    maybeReopen();
-    try {
-      return searchers.acquire();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the field index cannot be searched", e);
-    }
+    return commits.acquire();
   }
 
   private void release(IndexSearcher s) {
-    try {
-      searchers.release(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException("releasing a field index searcher failed", e);
-    }
+    commits.release(s);
   }
 
   /**
@@ -187,13 +169,8 @@ public final class FieldIndex implements AutoCloseable {
    */
   public boolean reopen() {
     if (writer != null) return false;
-    lastCheck = System.nanoTime();
     String before = corpusVersion;
-    try {
-      searchers.maybeRefreshBlocking();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reopening the field index failed", e);
-    }
+    commits.reopenNow();
     return !before.equals(corpusVersion);
   }
 
@@ -513,7 +490,7 @@ public final class FieldIndex implements AutoCloseable {
   @Override
   public void close() {
     try {
-      searchers.close();
+      commits.close();
       if (writer != null) writer.close();
       directory.close();
     } catch (IOException e) {

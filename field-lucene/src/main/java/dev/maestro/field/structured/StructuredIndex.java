@@ -1,6 +1,7 @@
 package dev.maestro.field.structured;
 
 import dev.maestro.core.json.Json;
+import dev.maestro.field.CommitSearchers;
 import dev.maestro.field.Embedder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,14 +110,12 @@ public final class StructuredIndex implements AutoCloseable {
   private final FSDirectory directory;
   private final IndexWriter writer; // null when read-only
   private final SearcherManager searchers;
-  private final long reopenNanos;
-  private volatile long lastCheck;
+  private final CommitSearchers commits;
   private volatile String corpusVersion;
 
   private StructuredIndex(Path dir, Embedder embedder, boolean readOnly, Duration reopen)
       throws IOException {
     this.embedder = embedder;
-    this.reopenNanos = reopen.toNanos();
     this.directory = FSDirectory.open(dir);
     if (readOnly) {
       this.writer = null;
@@ -137,13 +136,14 @@ public final class StructuredIndex implements AutoCloseable {
               if (didRefresh) corpusVersion = committedVersion();
             }
           });
-      this.lastCheck = System.nanoTime();
+      this.commits = new CommitSearchers(searchers, true, reopen, "structured index");
       return;
     }
     var config = new IndexWriterConfig(analyzer);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     this.writer = new IndexWriter(directory, config);
     this.searchers = new SearcherManager(writer, null);
+    this.commits = new CommitSearchers(searchers, false, Duration.ZERO, "structured index");
     String v = userData().get(CORPUS_VERSION);
     this.corpusVersion = v != null ? v : versionOf(Map.of());
   }
@@ -196,13 +196,8 @@ public final class StructuredIndex implements AutoCloseable {
    */
   public boolean reopen() {
     if (writer != null) return false;
-    lastCheck = System.nanoTime();
     String before = corpusVersion;
-    try {
-      searchers.maybeRefreshBlocking();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reopening the structured index failed", e);
-    }
+    commits.reopenNow();
     return !before.equals(corpusVersion);
   }
 
@@ -608,38 +603,21 @@ public final class StructuredIndex implements AutoCloseable {
   }
 
   private void maybeReopen() {
-    if (writer != null) return;
-    long now = System.nanoTime();
-    if (now - lastCheck < reopenNanos) return;
-    lastCheck = now;
-    try {
-      searchers.maybeRefresh();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reopening the structured index failed", e);
-    }
+    commits.maybeReopen();
   }
 
   private IndexSearcher acquire() {
-    maybeReopen();
-    try {
-      return searchers.acquire();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the structured index cannot be searched", e);
-    }
+    return commits.acquire();
   }
 
   private void release(IndexSearcher s) {
-    try {
-      searchers.release(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException("releasing a structured index searcher failed", e);
-    }
+    commits.release(s);
   }
 
   @Override
   public void close() {
     try {
-      searchers.close();
+      commits.close();
       if (writer != null) writer.close();
       directory.close();
     } catch (IOException e) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maestro.core.budget.TenantDailyCap;
 import dev.maestro.core.continuation.ContinuationId;
-import dev.maestro.core.continuation.GoalFrame;
 import dev.maestro.core.continuation.TenantId;
 import dev.maestro.core.error.FrozenException;
 import dev.maestro.core.error.InvalidInputException;
@@ -16,9 +15,7 @@ import dev.maestro.core.field.FieldServices;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.lifecycle.CreateResult;
-import dev.maestro.core.lifecycle.ForkRequest;
 import dev.maestro.core.lifecycle.LineageView;
-import dev.maestro.core.lifecycle.MergeRequest;
 import dev.maestro.core.policy.DecisionEvents;
 import dev.maestro.core.policy.DecisionInput;
 import dev.maestro.core.policy.InMemoryPolicyStore;
@@ -367,46 +364,45 @@ public final class ApiRouter {
   // ---- handlers: validate everything, then make exactly one service call ----
 
   private ApiResponse create(Call call) {
-    String mediaTypeProblem = mediaTypeProblem(call.request());
-    if (mediaTypeProblem != null)
-      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
-    Violations v = call.violations();
-    String key = idempotencyKey(call.request(), v);
-    GoalFrame goal = goalFrames.parse(body(call.request(), v), v);
-    v.throwIfAny();
-    requireNotFrozen(call);
-    ApiResponse capped = dailyCapReached(call);
-    if (capped != null) return capped;
-    return created(service.create(call.caller(), goal, key));
+    return startWork(
+        call, goalFrames::parse, (goal, key) -> service.create(call.caller(), goal, key));
   }
 
   /** A fork starts work (the child's first tick), so the daily cap holds it back like a create. */
   private ApiResponse fork(Call call) {
-    String mediaTypeProblem = mediaTypeProblem(call.request());
-    if (mediaTypeProblem != null)
-      return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
-    Violations v = call.violations();
-    String key = idempotencyKey(call.request(), v);
-    ForkRequest request = LineageRequests.fork(body(call.request(), v), v);
-    v.throwIfAny();
-    requireNotFrozen(call);
-    ApiResponse capped = dailyCapReached(call);
-    if (capped != null) return capped;
-    return created(service.fork(call.caller(), id(call), request, key, recipes));
+    return startWork(
+        call,
+        LineageRequests::fork,
+        (request, key) -> service.fork(call.caller(), id(call), request, key, recipes));
   }
 
   private ApiResponse merge(Call call) {
+    return startWork(
+        call,
+        LineageRequests::merge,
+        (request, key) -> service.merge(call.caller(), request, key, recipes));
+  }
+
+  /**
+   * A POST that starts work (create, fork, merge): the media type, the idempotency key and the body
+   * parsed by {@code parse} are checked first (every problem reported at once), then the compliance
+   * freeze and the tenant's daily cap; only then is the one service call made.
+   */
+  private <T> ApiResponse startWork(
+      Call call,
+      java.util.function.BiFunction<JsonNode, Violations, T> parse,
+      java.util.function.BiFunction<T, String, CreateResult> start) {
     String mediaTypeProblem = mediaTypeProblem(call.request());
     if (mediaTypeProblem != null)
       return Problems.unsupportedMediaType(mediaTypeProblem, call.request().path());
     Violations v = call.violations();
     String key = idempotencyKey(call.request(), v);
-    MergeRequest request = LineageRequests.merge(body(call.request(), v), v);
+    T request = parse.apply(body(call.request(), v), v);
     v.throwIfAny();
     requireNotFrozen(call);
     ApiResponse capped = dailyCapReached(call);
     if (capped != null) return capped;
-    return created(service.merge(call.caller(), request, key, recipes));
+    return created(start.apply(request, key));
   }
 
   private ApiResponse lineage(Call call) {
