@@ -4,29 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.maestro.aws.local.LambdaEventReader;
 import dev.maestro.core.conformance.MemorySubstrate;
-import dev.maestro.core.dispatch.WireServer;
 import dev.maestro.core.json.Json;
 import dev.maestro.core.lifecycle.ContinuationService;
 import dev.maestro.core.security.Identity;
-import dev.maestro.core.security.jwt.JwtSettings;
+import dev.maestro.core.security.jwt.TestIssuer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,34 +29,18 @@ class BearerVerificationTest {
   static final String ISSUER = "https://issuer.example.test";
   static final String AUDIENCE = "maestro-api";
 
-  private static RSAKey key;
-  private static RSAKey stranger;
-  private static WireServer jwks;
+  private static TestIssuer issuer;
   private static Identity verifier;
 
   @BeforeAll
-  static void issuer() throws Exception {
-    key = new RSAKeyGenerator(2048).keyID("k1").generate();
-    stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-    jwks = new WireServer();
-    for (int i = 0; i < 8; i++) jwks.reply(200, new JWKSet(key.toPublicJWK()).toString());
-    verifier =
-        ApiHandler.tokenVerifier(
-            Map.of(
-                JwtSettings.ISSUER,
-                ISSUER,
-                JwtSettings.JWKS_URL,
-                jwks.base().resolve("/keys").toString(),
-                JwtSettings.AUDIENCE,
-                AUDIENCE,
-                JwtSettings.TENANT_CLAIM,
-                "custom:tenant"),
-            Clock.systemUTC());
+  static void issuer() {
+    issuer = TestIssuer.start(ISSUER, AUDIENCE, "custom:tenant");
+    verifier = ApiHandler.tokenVerifier(issuer.environment(), Clock.systemUTC());
   }
 
   @AfterAll
   static void stop() {
-    jwks.close();
+    issuer.close();
   }
 
   private final ContinuationService service =
@@ -77,22 +48,6 @@ class BearerVerificationTest {
           new MemorySubstrate().substrate(), Clock.systemUTC(), new SplittableRandom(3));
   private final ApiHandler handler =
       new ApiHandler(ApiHandler.router(service), ApiGatewayIdentity.DEFAULT_TENANT_CLAIM, verifier);
-
-  private static String token(RSAKey signer, String tenant) throws Exception {
-    var jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").type(JOSEObjectType.JWT).build(),
-            new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .audience(AUDIENCE)
-                .subject("ada")
-                .claim("custom:tenant", tenant)
-                .issueTime(new Date())
-                .expirationTime(Date.from(Instant.now().plusSeconds(300)))
-                .build());
-    jwt.sign(new RSASSASigner(signer));
-    return jwt.serialize();
-  }
 
   private static APIGatewayV2HTTPEvent create(String bearer, boolean authorizerClaims)
       throws Exception {
@@ -113,7 +68,7 @@ class BearerVerificationTest {
   @Test
   void givenAValidTokenForTheAuthorizersTenant_whenHandled_thenTheContinuationIsCreated()
       throws Exception {
-    APIGatewayV2HTTPResponse r = handler.handleRequest(create(token(key, "acme"), true), null);
+    APIGatewayV2HTTPResponse r = handler.handleRequest(create(issuer.token("acme"), true), null);
 
     assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(201);
     assertThat(Json.tree(r.getBody()).path("tenant").asText()).isEqualTo("acme");
@@ -121,7 +76,7 @@ class BearerVerificationTest {
 
   @Test
   void givenATokenForAnotherTenantThanTheAuthorizers_whenHandled_then401() throws Exception {
-    APIGatewayV2HTTPResponse r = handler.handleRequest(create(token(key, "globex"), true), null);
+    APIGatewayV2HTTPResponse r = handler.handleRequest(create(issuer.token("globex"), true), null);
 
     assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(401);
     assertThat(r.getBody()).contains("different tenants");
@@ -129,14 +84,15 @@ class BearerVerificationTest {
 
   @Test
   void givenATokenSignedByAnotherKey_whenHandledDespiteTheClaims_then401() throws Exception {
-    APIGatewayV2HTTPResponse r = handler.handleRequest(create(token(stranger, "acme"), true), null);
+    APIGatewayV2HTTPResponse r =
+        handler.handleRequest(create(issuer.forgedToken("acme"), true), null);
 
     assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(401);
   }
 
   @Test
   void givenNoAuthorizerClaims_whenTheTokenVerifies_thenItAloneNamesTheCaller() throws Exception {
-    APIGatewayV2HTTPResponse r = handler.handleRequest(create(token(key, "acme"), false), null);
+    APIGatewayV2HTTPResponse r = handler.handleRequest(create(issuer.token("acme"), false), null);
 
     assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(201);
   }
